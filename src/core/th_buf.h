@@ -29,7 +29,7 @@ void th_buf_append(struct th_buf *b, const void *p, size_t n);
 void th_buf_putc(struct th_buf *b, char c);
 void th_buf_puts(struct th_buf *b, const char *s);
 void th_buf_printf(struct th_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void th_buf_vprintf(struct th_buf *b, const char *fmt, va_list ap);
+void th_buf_vprintf(struct th_buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 /* Appends s as the body of a JSON string (no quotes), escaping as RFC 8259 requires. */
 void th_buf_json_escape(struct th_buf *b, const char *s, size_t n);
 /* Returns the data and leaves b empty; the caller frees the result. */

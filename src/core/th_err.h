@@ -96,7 +96,7 @@ void th_err_clear(struct th_err *e);
 struct th_diag *th_err_add(struct th_err *e, enum th_sev sev, enum th_code code, const char *file, uint32_t line,
                            uint32_t col, const char *fmt, ...) __attribute__((format(printf, 7, 8)));
 struct th_diag *th_err_addv(struct th_err *e, enum th_sev sev, enum th_code code, const char *file, uint32_t line,
-                            uint32_t col, const char *fmt, va_list ap);
+                            uint32_t col, const char *fmt, va_list ap) __attribute__((format(printf, 7, 0)));
 void th_diag_set_item(struct th_diag *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void th_diag_set_where(struct th_diag *d, const char *where);
 void th_diag_set_snippet(struct th_diag *d, const char *line, size_t len, uint32_t caret_col, uint32_t caret_len);

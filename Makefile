@@ -1,0 +1,46 @@
+# trailhound - the two commands of the README, and a few conveniences.
+#   make demo   install what is missing, build, replay the bundled samples with the bundled rules
+#   make test   install what is missing, build, run every test (plain build, then ASan+UBSan, then a bounded fuzz run)
+BUILD      ?= build
+BUILD_SAN  ?= build-asan
+BUILD_FUZZ ?= build-fuzz
+JOBS       ?= $(shell nproc)
+FUZZ_SECONDS ?= 60
+
+.PHONY: all deps build demo test test-plain test-sanitize fuzz bench clean
+
+all: build
+
+deps:
+	@scripts/install-deps.sh
+
+build: deps
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	@cmake --build $(BUILD) -j$(JOBS)
+
+demo: build
+	./$(BUILD)/trailhound replay examples/
+
+test: test-plain test-sanitize fuzz
+
+test-plain: build
+	ctest --test-dir $(BUILD) --output-on-failure -j$(JOBS)
+
+test-sanitize: deps
+	@cmake -S . -B $(BUILD_SAN) -DCMAKE_BUILD_TYPE=Debug -DTH_SANITIZE=ON >/dev/null
+	@cmake --build $(BUILD_SAN) -j$(JOBS)
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  ctest --test-dir $(BUILD_SAN) --output-on-failure -j$(JOBS)
+
+fuzz: deps
+	@CC=clang cmake -S . -B $(BUILD_FUZZ) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTH_FUZZ=ON -DTH_TESTS=OFF >/dev/null
+	@cmake --build $(BUILD_FUZZ) -j$(JOBS) --target fuzz_json
+	@mkdir -p $(BUILD_FUZZ)/corpus-json
+	./$(BUILD_FUZZ)/tests/fuzz/fuzz_json -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+	  $(BUILD_FUZZ)/corpus-json tests/fixtures/fuzz/json
+
+bench:
+	bench/run.sh
+
+clean:
+	rm -rf $(BUILD) $(BUILD_SAN) $(BUILD_FUZZ) build-bench
