@@ -77,6 +77,47 @@ struct th_source {
     char name[32];
 };
 
+/* ---- outputs ---- */
+
+/* One detection as outputs see it: rendered once by the engine in both forms. */
+struct th_detection {
+    const char *rule;     /* rule name */
+    int priority;         /* enum th_priority (0 = Emergency ... 7 = Debug) */
+    const char *text;     /* human line: "<time>: <Priority> <output> (rule ...)" */
+    const char *json;     /* one JSON object (Falco alert keys + trailhound's), no trailing newline */
+    const char *locator;  /* where the event came from */
+};
+
+struct th_output;
+
+struct th_output_ops {
+    const char *name;        /* "stdout", "file", ... */
+    const char *description;
+    const struct th_opt *options;
+    size_t cfg_size;
+    int (*open)(struct th_output *out, void *cfg, struct th_err *err);
+    /* Takes n detections. Returns how they fared: TH_DELIVERED, TH_RETRY (try again later), TH_REJECTED. Outputs that
+     * deliver asynchronously (Kafka, HTTP) will resolve later through the engine's completion; stdout and file are
+     * synchronous. */
+    enum th_delivery (*write)(struct th_output *out, const struct th_detection *const *dets, size_t n, struct th_err *err);
+    int (*flush)(struct th_output *out, struct th_err *err);
+    void (*close)(struct th_output *out);
+};
+
+struct th_output {
+    const struct th_output_ops *ops;
+    void *ctx;
+    void *cfg;
+    char name[32];
+};
+
+struct th_output *th_output_open(const char *kind, const struct th_kv *kvs, size_t n, struct th_err *err);
+void th_output_close(struct th_output *out);
+const struct th_output_ops *th_output_find(const char *kind);
+extern const struct th_output_ops *const th_output_registry[];
+extern const struct th_output_ops th_stdout_output;
+extern const struct th_output_ops th_file_output;
+
 /* Opens a source of the given kind with settings; on failure returns NULL with err set. */
 struct th_source *th_source_open(const char *kind, const struct th_kv *kvs, size_t n, struct th_err *err);
 void th_source_close(struct th_source *src);

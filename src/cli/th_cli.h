@@ -23,5 +23,15 @@ int th_cmd_replay(int argc, char **argv);
 int th_cmd_fields(int argc, char **argv);
 int th_cmd_validate(int argc, char **argv);
 int th_cmd_version(int argc, char **argv);
+int th_cmd_test(int argc, char **argv);
+
+struct th_err;
+struct th_rule_set;
+/* The bundled rules directory: $TRAILHOUND_RULES, ./rules, the source tree's rules/, /usr/share/trailhound/rules. */
+const char *th_cli_default_rules(void);
+/* Loads every path (files or directories, in order); none = the bundled rules. Diagnostics go to err. */
+struct th_rule_set *th_cli_load_rules(const char *const *paths, size_t n, struct th_err *err);
+/* Prints diagnostics: text on stderr, or a JSON array on stdout. */
+void th_cli_print_diags(const struct th_err *err, int json);
 
 #endif

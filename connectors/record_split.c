@@ -1,0 +1,645 @@
+/* record_split.c - the structural scanner behind record_split.h.
+ * One pass, resumable at any byte: string bodies are skipped 16 bytes at a time (SSE2) looking only for
+ * '"', '\\' and '\n'; outside strings each byte drives a small grammar (expect key / colon / value / comma).
+ * Invariant: every event is produced exactly once; after a fatal problem or the end of input the splitter stays
+ * in L_DONE and only returns TH_SPLIT_END. */
+#include "record_split.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
+enum { M_UNDECIDED = 0, M_LINE, M_STREAM };
+enum { L_NORMAL = 0, L_STRING, L_ESCAPE, L_SCALAR, L_SKIPLINE, L_DONE };
+enum { E_VALUE = 0, E_VALUE_OR_CLOSE, E_KEY, E_KEY_OR_CLOSE, E_COLON, E_AFTER };
+enum { C_TOP = 0, C_ARRAY, C_ENVELOPE, C_ENV_TAIL };
+enum { K_NONE = 0, K_OTHER, K_RECORDS, K_ITEMS, K_LOGEVENTS, K_AWSLOGS, K_DIGEST, K_MSGTYPE };
+
+void th_split_init(struct th_split *s, size_t max_record, size_t max_wrapper)
+{
+    memset(s, 0, sizeof *s);
+    s->max_record = max_record;
+    s->max_wrapper = max_wrapper;
+    s->line = 1;
+}
+
+void th_split_start_at(struct th_split *s, size_t off)
+{
+    s->pos = (int64_t)off;
+    s->line_start = (int64_t)off;
+    s->rec_start = (int64_t)off;
+    s->str_start = (int64_t)off;
+}
+
+bool th_split_saw_value(const struct th_split *s)
+{
+    return s->saw_value;
+}
+
+size_t th_split_keep(const struct th_split *s)
+{
+    if (s->lex != L_DONE && s->in_rec && s->rec_object && !s->rec_skip && !s->rec_oversize && s->rec_start >= 0) {
+        return (size_t)s->rec_start;
+    }
+    return (size_t)s->pos;
+}
+
+void th_split_shift(struct th_split *s, size_t n)
+{
+    int64_t d = (int64_t)n;
+    s->pos -= d;
+    s->line_start -= d;
+    s->rec_start -= d;
+    s->str_start -= d;
+    s->base += n;
+}
+
+/* ---- helpers ---- */
+
+static size_t find_special(const char *p, size_t i, size_t n)
+{
+#ifdef __SSE2__
+    const __m128i q = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\'), nl = _mm_set1_epi8('\n');
+    while (i + 16 <= n) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+        __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, q), _mm_cmpeq_epi8(v, bs)), _mm_cmpeq_epi8(v, nl));
+        int bits = _mm_movemask_epi8(m);
+        if (bits) {
+            return i + (size_t)__builtin_ctz((unsigned)bits);
+        }
+        i += 16;
+    }
+#endif
+    while (i < n && p[i] != '"' && p[i] != '\\' && p[i] != '\n') {
+        i++;
+    }
+    return i;
+}
+
+static bool is_scalar_char(unsigned char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-' || c == '+' ||
+           c == '.';
+}
+
+static bool top_is_object(const struct th_split *s)
+{
+    uint32_t d = s->depth - 1;
+    if (s->depth == 0 || d >= TH_SPLIT_STACK) {
+        return true;
+    }
+    return (s->objbits[d >> 3] >> (d & 7)) & 1;
+}
+
+static void push(struct th_split *s, bool obj)
+{
+    uint32_t d = s->depth;
+    if (d < TH_SPLIT_STACK) {
+        if (obj) {
+            s->objbits[d >> 3] |= (uint8_t)(1u << (d & 7));
+        } else {
+            s->objbits[d >> 3] &= (uint8_t)~(1u << (d & 7));
+        }
+    }
+    s->depth++;
+}
+
+static bool expects_value(int e)
+{
+    return e == E_VALUE || e == E_VALUE_OR_CLOSE;
+}
+
+static uint64_t col(const struct th_split *s)
+{
+    return (uint64_t)(s->pos - s->line_start) + 1;
+}
+
+static size_t rec_limit(const struct th_split *s)
+{
+    return (s->ctx == C_TOP && s->awslogs) ? s->max_wrapper : s->max_record;
+}
+
+static void fill_where(const struct th_split *s, struct th_split_out *out, bool by_line)
+{
+    out->line = s->rec_line ? s->rec_line : s->line;
+    out->recno = s->recno;
+    out->in_line = s->rec_in_line;
+    out->by_line = by_line;
+}
+
+static enum th_split_ev problem(struct th_split_out *out, enum th_code code, enum th_sev sev, bool fatal,
+                                const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static enum th_split_ev problem(struct th_split_out *out, enum th_code code, enum th_sev sev, bool fatal,
+                                const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(out->msg, sizeof out->msg, fmt, ap);
+    va_end(ap);
+    out->code = code;
+    out->sev = sev;
+    out->fatal = fatal;
+    return TH_SPLIT_PROBLEM;
+}
+
+static void reset_line_state(struct th_split *s)
+{
+    s->depth = 0;
+    s->expect = E_VALUE;
+    s->ctx = C_TOP;
+    s->in_rec = false;
+    s->rec_line = 0;
+    s->env_skip = false;
+}
+
+static void start_rec(struct th_split *s, bool object)
+{
+    s->in_rec = true;
+    s->rec_object = object;
+    s->rec_skip = s->env_skip;
+    s->rec_oversize = false;
+    s->rec_start = s->pos;
+    s->rec_start_abs = s->base + (uint64_t)s->pos;
+    s->rec_line = s->line;
+    s->recno++;
+    s->values_in_line++;
+    s->rec_in_line = s->values_in_line;
+}
+
+/* A value starts at pos (its first byte is c). */
+static void value_start(struct th_split *s, unsigned char c)
+{
+    s->saw_value = true;
+    bool container = c == '{' || c == '[';
+    if (s->depth == 0) {
+        s->top_line = s->line;
+        s->ctx = C_TOP;
+        s->rec_depth = 0;
+        s->last_key = K_NONE;
+        s->awslogs = false;
+        s->control_msg = false;
+        s->env_skip = false;
+        if (c == '[') {
+            s->ctx = C_ARRAY;
+            s->rec_depth = 1;
+            s->values_in_line++;
+            s->rec_in_line = s->values_in_line;
+        } else {
+            start_rec(s, c == '{');
+        }
+    } else if ((s->ctx == C_ARRAY || s->ctx == C_ENVELOPE) && s->depth == s->rec_depth && !s->in_rec) {
+        start_rec(s, c == '{');
+    }
+    if (container) {
+        s->ncontainers++;
+    }
+}
+
+static int classify_key(const char *k, size_t n)
+{
+    static const struct {
+        const char *name;
+        int key;
+    } keys[] = {
+        {"Records", K_RECORDS},          {"items", K_ITEMS},           {"logEvents", K_LOGEVENTS},
+        {"awslogs", K_AWSLOGS},          {"digestStartTime", K_DIGEST}, {"digestS3Object", K_DIGEST},
+        {"digestEndTime", K_DIGEST},     {"messageType", K_MSGTYPE},
+    };
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        if (strlen(keys[i].name) == n && memcmp(keys[i].name, k, n) == 0) {
+            return keys[i].key;
+        }
+    }
+    return K_OTHER;
+}
+
+/* ---- value ends ---- */
+
+static enum th_split_ev finish_rec(struct th_split *s, struct th_split_out *out, int64_t end)
+{
+    s->in_rec = false;
+    if (s->rec_skip) {
+        return TH_SPLIT_MORE;
+    }
+    bool top = s->ctx == C_TOP;
+    bool by_line = top && s->mode != M_STREAM && s->rec_line == s->line;
+    fill_where(s, out, by_line);
+    if (!s->rec_object) {
+        return problem(out, TH_E_NOT_OBJECT, TH_SEV_ERROR, false, "record is not a JSON object");
+    }
+    uint64_t size = s->base + (uint64_t)end - s->rec_start_abs;
+    size_t limit = rec_limit(s);
+    if (s->rec_oversize || (limit && size > limit)) {
+        return problem(out, TH_E_TOO_LARGE, TH_SEV_ERROR, false,
+                       "record of %llu bytes is larger than max_record_size (%zu bytes); skipped",
+                       (unsigned long long)size, limit);
+    }
+    out->kind = TH_SPLIT_R_OBJECT;
+    if (s->ctx == C_ENVELOPE && s->env_kind == K_LOGEVENTS) {
+        out->kind = TH_SPLIT_R_CWL_EVENT;
+    } else if (top && s->awslogs) {
+        out->kind = TH_SPLIT_R_AWSLOGS;
+    }
+    out->off = (size_t)s->rec_start;
+    out->len = (size_t)(end - s->rec_start);
+    return TH_SPLIT_RECORD;
+}
+
+/* A value that lived at the current depth ended just before end. */
+static enum th_split_ev value_done(struct th_split *s, struct th_split_out *out, int64_t end)
+{
+    enum th_split_ev ev = TH_SPLIT_MORE;
+    s->expect = s->depth == 0 ? E_VALUE : E_AFTER;
+    if (s->in_rec && s->depth == s->rec_depth) {
+        ev = finish_rec(s, out, end);
+    }
+    if (s->depth == 0) {
+        if (s->mode == M_UNDECIDED && s->top_line == s->line) {
+            s->mode = M_LINE;
+        }
+        s->ctx = C_TOP;
+        s->rec_depth = 0;
+        s->rec_line = 0;
+    } else if (s->depth == 1 && s->ctx == C_ENVELOPE) {
+        s->ctx = C_ENV_TAIL; /* the envelope array closed: ignore the rest of the object */
+        s->env_skip = false;
+    }
+    return ev;
+}
+
+/* ---- problems with structure ---- */
+
+static bool first_on_line(const struct th_split *s, const char *buf)
+{
+    if (s->line_start < 0) {
+        return false;
+    }
+    for (int64_t i = s->line_start; i < s->pos; i++) {
+        if (buf[i] != ' ' && buf[i] != '\t' && buf[i] != '\r') {
+            return false;
+        }
+    }
+    return true;
+}
+
+static const char *show_char(unsigned char c, char tmp[8])
+{
+    if (c >= 0x20 && c < 0x7f) {
+        snprintf(tmp, 8, "'%c'", c);
+    } else {
+        snprintf(tmp, 8, "0x%02x", c);
+    }
+    return tmp;
+}
+
+static enum th_split_ev syntax_break(struct th_split *s, const char *buf, struct th_split_out *out)
+{
+    unsigned char c = (unsigned char)buf[s->pos];
+    char tmp[8];
+    if (s->ncontainers == 0) {
+        s->lex = L_DONE;
+        fill_where(s, out, false);
+        out->recno = 0;
+        return problem(out, TH_E_UNKNOWN_FORMAT, TH_SEV_ERROR, true,
+                       "input is not JSON, NDJSON or a known log envelope (byte %s at line %llu, column %llu)",
+                       show_char(c, tmp), (unsigned long long)s->line, (unsigned long long)col(s));
+    }
+    if (s->ctx != C_TOP || (s->mode == M_STREAM && !(c == '{' && s->in_rec && first_on_line(s, buf)))) {
+        s->lex = L_DONE;
+        fill_where(s, out, false);
+        if (!s->in_rec) {
+            return problem(out, TH_E_JSON_SYNTAX, TH_SEV_ERROR, true,
+                           "malformed JSON after record %llu: unexpected %s at line %llu, column %llu; rest of the input skipped",
+                           (unsigned long long)s->recno, show_char(c, tmp), (unsigned long long)s->line,
+                           (unsigned long long)col(s));
+        }
+        return problem(out, TH_E_JSON_SYNTAX, TH_SEV_ERROR, true,
+                       "malformed JSON: unexpected %s at line %llu, column %llu; rest of the input skipped",
+                       show_char(c, tmp), (unsigned long long)s->line, (unsigned long long)col(s));
+    }
+    if (s->mode == M_STREAM) {
+        /* A record that never closed, then a new object at the start of a line: resume in line mode here. */
+        fill_where(s, out, true);
+        reset_line_state(s);
+        s->mode = M_LINE;
+        s->values_in_line = 0;
+        return problem(out, TH_E_TRUNCATED, TH_SEV_ERROR, false,
+                       "record starting here does not end before line %llu (missing closing brackets?)",
+                       (unsigned long long)s->line);
+    }
+    fill_where(s, out, true);
+    if (!s->in_rec) {
+        out->line = s->line;
+    }
+    reset_line_state(s);
+    s->mode = M_LINE;
+    s->lex = L_SKIPLINE;
+    return problem(out, TH_E_JSON_SYNTAX, TH_SEV_ERROR, false, "malformed JSON: unexpected %s at column %llu",
+                   show_char(c, tmp), (unsigned long long)col(s));
+}
+
+/* A newline inside a value while in line mode: the line's value is truncated. */
+static enum th_split_ev line_break(struct th_split *s, struct th_split_out *out, bool in_string)
+{
+    fill_where(s, out, true);
+    out->line = s->top_line;
+    reset_line_state(s);
+    s->lex = L_NORMAL;
+    s->mode = M_LINE;
+    s->values_in_line = 0;
+    return problem(out, TH_E_TRUNCATED, TH_SEV_ERROR, false, "%s",
+                   in_string ? "line ends inside a string (record truncated or unescaped newline)"
+                             : "line ends before its JSON value is closed (record truncated)");
+}
+
+static enum th_split_ev at_eof(struct th_split *s, struct th_split_out *out)
+{
+    if (s->lex == L_SCALAR) {
+        s->lex = L_NORMAL;
+        return value_done(s, out, s->pos);
+    }
+    bool open = s->depth > 0 || s->lex == L_STRING || s->lex == L_ESCAPE;
+    s->lex = L_DONE;
+    if (!open) {
+        return TH_SPLIT_END;
+    }
+    if (s->ctx == C_TOP && s->in_rec) {
+        bool by_line = s->mode != M_STREAM && s->rec_line == s->line;
+        fill_where(s, out, by_line);
+        return problem(out, TH_E_TRUNCATED, TH_SEV_ERROR, true, "input ends in the middle of this record");
+    }
+    if (s->in_rec) {
+        fill_where(s, out, false);
+        return problem(out, TH_E_TRUNCATED, TH_SEV_ERROR, true,
+                       "input ends in the middle of record %llu (started at line %llu)", (unsigned long long)s->recno,
+                       (unsigned long long)s->rec_line);
+    }
+    fill_where(s, out, false);
+    return problem(out, TH_E_TRUNCATED, TH_SEV_ERROR, true,
+                   "input ends before the enclosing array or object is closed (after record %llu)",
+                   (unsigned long long)s->recno);
+}
+
+/* ---- strings ---- */
+
+static enum th_split_ev string_closed(struct th_split *s, const char *buf, struct th_split_out *out)
+{
+    int64_t end = s->pos; /* just past the closing quote */
+    bool keylevel = s->depth == 1 && top_is_object(s) && s->ctx != C_ARRAY;
+    if (s->str_is_key) {
+        s->expect = E_COLON;
+        if (keylevel) {
+            int64_t n = end - 1 - s->str_start;
+            s->last_key = (s->str_start >= 0 && n <= 32) ? classify_key(buf + s->str_start, (size_t)n) : K_OTHER;
+            if (s->last_key == K_DIGEST && s->ctx == C_TOP) {
+                s->lex = L_DONE;
+                fill_where(s, out, false);
+                return problem(out, TH_N_SKIPPED_FILE, TH_SEV_NOTE, true,
+                               "CloudTrail digest file skipped (it holds log-file hashes, not events)");
+            }
+        }
+        return TH_SPLIT_MORE;
+    }
+    if (keylevel && s->last_key == K_MSGTYPE && s->str_start >= 0) {
+        int64_t n = end - 1 - s->str_start;
+        s->control_msg = n == 15 && memcmp(buf + s->str_start, "CONTROL_MESSAGE", 15) == 0;
+    }
+    return value_done(s, out, end);
+}
+
+/* ---- containers ---- */
+
+static enum th_split_ev open_container(struct th_split *s, unsigned char c, struct th_split_out *out)
+{
+    bool obj = c == '{';
+    bool envelope_key = s->last_key == K_RECORDS || s->last_key == K_ITEMS || s->last_key == K_LOGEVENTS;
+    enum th_split_ev ev = TH_SPLIT_MORE;
+    if (s->depth == 1 && !obj && envelope_key && top_is_object(s) &&
+        ((s->ctx == C_TOP && s->in_rec) || s->ctx == C_ENV_TAIL)) {
+        if (s->ctx == C_TOP) {
+            s->in_rec = false; /* the object is an envelope, not a record */
+            s->recno--;
+        }
+        s->ctx = C_ENVELOPE;
+        s->rec_depth = 2;
+        s->env_kind = s->last_key;
+        s->saw_value = true;
+        s->ncontainers++;
+        if (s->env_kind == K_LOGEVENTS && s->control_msg) {
+            s->env_skip = true;
+            fill_where(s, out, false);
+            ev = problem(out, TH_N_SKIPPED_FILE, TH_SEV_NOTE, false,
+                         "CloudWatch Logs CONTROL_MESSAGE skipped (a connectivity check, no events)");
+        }
+    } else {
+        if (s->depth == 1 && obj && s->last_key == K_AWSLOGS && s->ctx == C_TOP) {
+            s->awslogs = true;
+        }
+        value_start(s, c);
+    }
+    push(s, obj);
+    s->expect = obj ? E_KEY_OR_CLOSE : E_VALUE_OR_CLOSE;
+    s->pos++;
+    return ev;
+}
+
+static enum th_split_ev close_container(struct th_split *s, const char *buf, unsigned char c,
+                                        struct th_split_out *out)
+{
+    bool obj = c == '}';
+    int open_ok = obj ? E_KEY_OR_CLOSE : E_VALUE_OR_CLOSE;
+    if (s->depth == 0 || top_is_object(s) != obj || (s->expect != E_AFTER && s->expect != open_ok)) {
+        return syntax_break(s, buf, out);
+    }
+    s->depth--;
+    s->pos++;
+    return value_done(s, out, s->pos);
+}
+
+/* ---- main loop ---- */
+
+static enum th_split_ev normal_byte(struct th_split *s, const char *buf, struct th_split_out *out)
+{
+    unsigned char c = (unsigned char)buf[s->pos];
+    switch (c) {
+    case ' ':
+    case '\t':
+    case '\r':
+        s->pos++;
+        return TH_SPLIT_MORE;
+    case '\n':
+        s->pos++;
+        s->line++;
+        s->line_start = s->pos;
+        if (s->depth == 0) {
+            s->values_in_line = 0;
+        } else if (s->mode == M_LINE) {
+            return line_break(s, out, false);
+        } else if (s->mode == M_UNDECIDED) {
+            s->mode = M_STREAM;
+        }
+        return TH_SPLIT_MORE;
+    case '{':
+    case '[':
+        if (!expects_value(s->expect)) {
+            return syntax_break(s, buf, out);
+        }
+        return open_container(s, c, out);
+    case '}':
+    case ']':
+        return close_container(s, buf, c, out);
+    case '"':
+        if (s->expect == E_KEY || s->expect == E_KEY_OR_CLOSE) {
+            s->str_is_key = true;
+        } else if (expects_value(s->expect)) {
+            s->str_is_key = false;
+            value_start(s, c);
+        } else {
+            return syntax_break(s, buf, out);
+        }
+        s->pos++;
+        s->str_start = s->pos;
+        s->lex = L_STRING;
+        return TH_SPLIT_MORE;
+    case ':':
+        if (s->expect != E_COLON) {
+            return syntax_break(s, buf, out);
+        }
+        s->expect = E_VALUE;
+        s->pos++;
+        return TH_SPLIT_MORE;
+    case ',':
+        if (s->expect != E_AFTER || s->depth == 0) {
+            return syntax_break(s, buf, out);
+        }
+        s->expect = top_is_object(s) ? E_KEY : E_VALUE;
+        s->pos++;
+        return TH_SPLIT_MORE;
+    default:
+        if (!is_scalar_char(c) || !expects_value(s->expect)) {
+            return syntax_break(s, buf, out);
+        }
+        if (s->depth == 0 && c != '-' && !(c >= '0' && c <= '9') && c != 't' && c != 'f' && c != 'n') {
+            return syntax_break(s, buf, out);
+        }
+        value_start(s, c);
+        s->lex = L_SCALAR;
+        s->pos++;
+        return TH_SPLIT_MORE;
+    }
+}
+
+static enum th_split_ev string_bytes(struct th_split *s, const char *buf, size_t len, struct th_split_out *out)
+{
+    size_t i = find_special(buf, (size_t)s->pos, len);
+    s->pos = (int64_t)i;
+    if (i == len) {
+        return TH_SPLIT_MORE;
+    }
+    char c = buf[i];
+    s->pos++;
+    if (c == '"') {
+        s->lex = L_NORMAL;
+        return string_closed(s, buf, out);
+    }
+    if (c == '\\') {
+        s->lex = L_ESCAPE;
+        return TH_SPLIT_MORE;
+    }
+    s->line++;
+    s->line_start = s->pos;
+    if (s->mode == M_LINE || (s->mode == M_UNDECIDED && s->ctx == C_TOP)) {
+        return line_break(s, out, true);
+    }
+    if (s->mode == M_UNDECIDED) {
+        s->mode = M_STREAM;
+    }
+    return TH_SPLIT_MORE;
+}
+
+static void check_bom(struct th_split *s, const char *buf, size_t len, bool eof)
+{
+    if (s->bom_checked || (len - (size_t)s->pos < 3 && !eof)) {
+        return;
+    }
+    s->bom_checked = true;
+    if (len - (size_t)s->pos >= 3 && memcmp(buf + s->pos, "\xEF\xBB\xBF", 3) == 0) {
+        s->pos += 3;
+        s->line_start = s->pos;
+    }
+}
+
+static void check_oversize(struct th_split *s, size_t len)
+{
+    size_t limit = rec_limit(s);
+    if (s->in_rec && s->rec_object && !s->rec_skip && !s->rec_oversize && limit &&
+        (uint64_t)len - (uint64_t)s->rec_start > limit) {
+        s->rec_oversize = true; /* keep scanning to its end, but drop the bytes; reported when it ends */
+    }
+}
+
+enum th_split_ev th_split_next(struct th_split *s, const char *buf, size_t len, bool eof, struct th_split_out *out)
+{
+    if (!s->bom_checked) {
+        check_bom(s, buf, len, eof);
+        if (!s->bom_checked) {
+            return TH_SPLIT_MORE;
+        }
+    }
+    for (;;) {
+        if (s->lex == L_DONE) {
+            return TH_SPLIT_END;
+        }
+        if ((size_t)s->pos >= len) {
+            if (!eof) {
+                check_oversize(s, len);
+                return TH_SPLIT_MORE;
+            }
+            enum th_split_ev ev = at_eof(s, out);
+            if (ev != TH_SPLIT_MORE) {
+                return ev;
+            }
+            continue;
+        }
+        enum th_split_ev ev = TH_SPLIT_MORE;
+        switch (s->lex) {
+        case L_STRING:
+            ev = string_bytes(s, buf, len, out);
+            break;
+        case L_ESCAPE:
+            if (buf[s->pos] == '\n') {
+                s->lex = L_STRING; /* let the string scanner see the newline */
+                break;
+            }
+            s->pos++;
+            s->lex = L_STRING;
+            break;
+        case L_SCALAR:
+            while ((size_t)s->pos < len && is_scalar_char((unsigned char)buf[s->pos])) {
+                s->pos++;
+            }
+            if ((size_t)s->pos < len) {
+                s->lex = L_NORMAL;
+                ev = value_done(s, out, s->pos);
+            }
+            break;
+        case L_SKIPLINE: {
+            const char *nl = memchr(buf + s->pos, '\n', len - (size_t)s->pos);
+            s->pos = nl ? (int64_t)(nl - buf) : (int64_t)len;
+            if (nl) {
+                s->lex = L_NORMAL;
+            }
+            break;
+        }
+        default:
+            ev = normal_byte(s, buf, out);
+            break;
+        }
+        if (ev != TH_SPLIT_MORE) {
+            return ev;
+        }
+    }
+}

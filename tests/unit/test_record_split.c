@@ -1,0 +1,248 @@
+/* test_record_split.c - the streaming record splitter: shapes it recognises, locators, recovery from bad input.
+ * Every input is fed whole and again in tiny chunks with buffer compaction (as the file source does), and both
+ * runs must give the same events. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "record_split.h"
+#include "th_buf.h"
+#include "th_test.h"
+
+/* Runs the splitter over text fed chunk bytes at a time; returns one line per event:
+ * "R <where> <record text>" or "P <code> <where> <fatal?>". where = "L<line>[/<in_line>]" or "#<recno>". */
+static char *split_chunked(const char *text, size_t chunk, size_t max_record)
+{
+    struct th_split s;
+    struct th_split_out o;
+    struct th_buf out, buf;
+    size_t n = strlen(text), fed = 0;
+    th_buf_init(&out);
+    th_buf_init(&buf);
+    th_split_init(&s, max_record, 1 << 20);
+    for (;;) {
+        bool eof = fed == n;
+        enum th_split_ev ev = th_split_next(&s, buf.data ? buf.data : "", buf.len, eof, &o);
+        if (ev == TH_SPLIT_END) {
+            break;
+        }
+        if (ev == TH_SPLIT_MORE) {
+            size_t keep = th_split_keep(&s);
+            memmove(buf.data, buf.data + keep, buf.len - keep);
+            buf.len -= keep;
+            th_split_shift(&s, keep);
+            size_t k = n - fed < chunk ? n - fed : chunk;
+            th_buf_append(&buf, text + fed, k);
+            fed += k;
+            continue;
+        }
+        char where[64];
+        if (o.by_line) {
+            snprintf(where, sizeof where, o.in_line > 1 ? "L%llu/%llu" : "L%llu", (unsigned long long)o.line,
+                     (unsigned long long)o.in_line);
+        } else {
+            snprintf(where, sizeof where, "#%llu", (unsigned long long)o.recno);
+        }
+        if (ev == TH_SPLIT_RECORD) {
+            th_buf_printf(&out, "R%s %s %.*s\n", o.kind == TH_SPLIT_R_CWL_EVENT ? "cwl" : o.kind == TH_SPLIT_R_AWSLOGS ? "aws" : "",
+                          where, (int)o.len, buf.data + o.off);
+        } else {
+            th_buf_printf(&out, "P %s %s%s\n", th_code_str(o.code), where, o.fatal ? " fatal" : "");
+        }
+    }
+    th_buf_free(&buf);
+    return th_buf_take(&out);
+}
+
+/* Splits whole and in 1-, 2-, 3- and 7-byte chunks; fails if the runs disagree. */
+static char *split_all(const char *text, size_t max_record)
+{
+    char *whole = split_chunked(text, strlen(text) + 1, max_record);
+    static const size_t chunks[] = {1, 2, 3, 7};
+    for (size_t i = 0; i < 4; i++) {
+        char *c = split_chunked(text, chunks[i], max_record);
+        if (strcmp(c, whole) != 0) {
+            th_test_fail(__FILE__, __LINE__, "chunk size %zu gives\n%s\ninstead of\n%s", chunks[i], c, whole);
+        }
+        free(c);
+    }
+    return whole;
+}
+
+#define CHECK_SPLIT(text, expected)                                                                              \
+    do {                                                                                                         \
+        char *got_ = split_all(text, 0);                                                                         \
+        TH_CHECK_STR(got_, expected);                                                                            \
+        free(got_);                                                                                              \
+    } while (0)
+
+TH_TEST(test_ndjson_lines_are_records_located_by_line)
+{
+    CHECK_SPLIT("{\"a\":1}\n{\"b\":[2,{\"c\":3}]}\n\n{\"d\":\"x\"}\n", "R L1 {\"a\":1}\nR L2 {\"b\":[2,{\"c\":3}]}\nR L4 {\"d\":\"x\"}\n");
+}
+
+TH_TEST(test_ndjson_with_crlf_line_ends)
+{
+    CHECK_SPLIT("{\"a\":1}\r\n{\"b\":2}\r\n", "R L1 {\"a\":1}\nR L2 {\"b\":2}\n");
+}
+
+TH_TEST(test_records_envelope_elements_are_split)
+{
+    CHECK_SPLIT("{\"Records\":[{\"a\":1},{\"b\":{\"c\":[1]}}]}", "R #1 {\"a\":1}\nR #2 {\"b\":{\"c\":[1]}}\n");
+}
+
+TH_TEST(test_envelope_keys_before_and_after_the_array_are_ignored)
+{
+    CHECK_SPLIT("{\"x\":{\"Records\":[{\"no\":1}]},\"Records\":[{\"a\":1}],\"y\":[{\"no\":2}]}", "R #1 {\"a\":1}\n");
+}
+
+TH_TEST(test_eventlist_items_are_split)
+{
+    CHECK_SPLIT("{\n \"kind\": \"EventList\",\n \"items\": [\n  {\"auditID\": \"1\"},\n  {\"auditID\": \"2\"}\n ]\n}\n",
+                "R #1 {\"auditID\": \"1\"}\nR #2 {\"auditID\": \"2\"}\n");
+}
+
+TH_TEST(test_json_array_elements_are_split)
+{
+    CHECK_SPLIT("[\n{\"a\":1},\n{\"b\":2}\n]\n", "R #1 {\"a\":1}\nR #2 {\"b\":2}\n");
+}
+
+TH_TEST(test_concatenated_objects_without_separators_are_split)
+{
+    CHECK_SPLIT("{\"a\":1}{\"b\":2}{\"c\":3}", "R L1 {\"a\":1}\nR L1/2 {\"b\":2}\nR L1/3 {\"c\":3}\n");
+}
+
+TH_TEST(test_concatenated_pretty_objects_are_split)
+{
+    CHECK_SPLIT("{\n \"a\": 1\n}\n{\n \"b\": 2\n}\n", "R #1 {\n \"a\": 1\n}\nR #2 {\n \"b\": 2\n}\n");
+}
+
+TH_TEST(test_brackets_and_quotes_inside_strings_do_not_split)
+{
+    CHECK_SPLIT("{\"a\":\"}{][\\\"\\\\\"}\n{\"b\":\"\\\\\"}\n", "R L1 {\"a\":\"}{][\\\"\\\\\"}\nR L2 {\"b\":\"\\\\\"}\n");
+}
+
+TH_TEST(test_truncated_line_does_not_swallow_next_line)
+{
+    CHECK_SPLIT("{\"a\":1}\n{\"b\":[1,2\n{\"c\":3}\n", "R L1 {\"a\":1}\nP truncated L2\nR L3 {\"c\":3}\n");
+}
+
+TH_TEST(test_unterminated_string_line_does_not_swallow_next_line)
+{
+    CHECK_SPLIT("{\"a\":1}\n{\"b\":\"oops\n{\"c\":3}\n", "R L1 {\"a\":1}\nP truncated L2\nR L3 {\"c\":3}\n");
+}
+
+TH_TEST(test_truncated_first_line_resumes_in_line_mode)
+{
+    CHECK_SPLIT("{\"a\":1\n{\"b\":2}\n{\"c\":3}\n", "P truncated L1\nR L2 {\"b\":2}\nR L3 {\"c\":3}\n");
+}
+
+TH_TEST(test_malformed_line_is_reported_and_skipped)
+{
+    CHECK_SPLIT("{\"a\":1}\n{\"b\" 2}\n{\"c\":3}\n", "R L1 {\"a\":1}\nP json-syntax L2\nR L3 {\"c\":3}\n");
+}
+
+TH_TEST(test_scalar_lines_are_not_objects)
+{
+    CHECK_SPLIT("42\n\"x\"\n{\"a\":1}\n", "P not-object L1\nP not-object L2\nR L3 {\"a\":1}\n");
+}
+
+TH_TEST(test_array_element_that_is_not_an_object_is_reported)
+{
+    CHECK_SPLIT("[{\"a\":1},7,[1],{\"b\":2}]", "R #1 {\"a\":1}\nP not-object #2\nP not-object #3\nR #4 {\"b\":2}\n");
+}
+
+TH_TEST(test_binary_junk_is_unknown_format)
+{
+    CHECK_SPLIT("\x01\x02\xff{junk", "P unknown-format #0 fatal\n");
+}
+
+TH_TEST(test_text_that_is_not_json_is_unknown_format)
+{
+    CHECK_SPLIT("hello world\n", "P unknown-format #0 fatal\n");
+}
+
+TH_TEST(test_broken_envelope_is_fatal_with_record_number)
+{
+    CHECK_SPLIT("{\"Records\":[\n{\"a\":1},\n{\"b\":2 \"c\":3},\n{\"d\":4}]}", "R #1 {\"a\":1}\nP json-syntax #2 fatal\n");
+}
+
+TH_TEST(test_truncated_envelope_keeps_complete_records)
+{
+    CHECK_SPLIT("{\"Records\":[{\"a\":1},{\"b\":", "R #1 {\"a\":1}\nP truncated #2 fatal\n");
+}
+
+TH_TEST(test_record_over_limit_is_reported_and_skipped)
+{
+    char *got = split_all("{\"a\":1}\n{\"big\":\"0123456789012345678901234567890123456789\"}\n{\"c\":3}\n", 30);
+    TH_CHECK_STR(got, "R L1 {\"a\":1}\nP too-large L2\nR L3 {\"c\":3}\n");
+    free(got);
+}
+
+TH_TEST(test_envelope_element_over_limit_is_skipped_and_others_kept)
+{
+    char *got = split_all("{\"Records\":[{\"a\":1},{\"big\":\"0123456789012345678901234567890123456789\"},{\"c\":3}]}", 30);
+    TH_CHECK_STR(got, "R #1 {\"a\":1}\nP too-large #2\nR #3 {\"c\":3}\n");
+    free(got);
+}
+
+TH_TEST(test_envelope_larger_than_record_limit_is_still_split)
+{
+    char *got = split_all("{\"pad\":\"0123456789012345678901234567890123456789\",\"Records\":[{\"a\":1}]}", 30);
+    TH_CHECK_STR(got, "R #1 {\"a\":1}\n");
+    free(got);
+}
+
+TH_TEST(test_digest_object_is_skipped_with_a_note)
+{
+    CHECK_SPLIT("{\"awsAccountId\":\"1\",\"digestStartTime\":\"2015-08-17T14:01:31Z\",\"logFiles\":[{\"a\":1}]}",
+                "P skipped-file #1 fatal\n");
+}
+
+TH_TEST(test_cloudwatch_data_message_events_are_marked)
+{
+    CHECK_SPLIT("{\"messageType\":\"DATA_MESSAGE\",\"logEvents\":[{\"id\":\"1\",\"message\":\"{}\"}]}",
+                "Rcwl #1 {\"id\":\"1\",\"message\":\"{}\"}\n");
+}
+
+TH_TEST(test_cloudwatch_control_message_is_skipped_with_a_note)
+{
+    CHECK_SPLIT("{\"messageType\":\"CONTROL_MESSAGE\",\"logEvents\":[{\"id\":\"\",\"message\":\"CWL CONTROL\"}]}\n",
+                "P skipped-file #0\n");
+}
+
+TH_TEST(test_awslogs_wrapper_is_returned_whole)
+{
+    CHECK_SPLIT("{\"awslogs\":{\"data\":\"H4sI\"}}\n", "Raws L1 {\"awslogs\":{\"data\":\"H4sI\"}}\n");
+}
+
+TH_TEST(test_utf8_bom_is_skipped)
+{
+    CHECK_SPLIT("\xEF\xBB\xBF{\"a\":1}\n", "R L1 {\"a\":1}\n");
+}
+
+TH_TEST(test_mismatched_bracket_is_a_syntax_problem)
+{
+    CHECK_SPLIT("{\"a\":[1}\n{\"b\":2}\n", "P json-syntax L1\nR L2 {\"b\":2}\n");
+}
+
+TH_TEST(test_whitespace_only_input_has_no_value)
+{
+    struct th_split s;
+    struct th_split_out o;
+    th_split_init(&s, 0, 0);
+    TH_CHECK_INT(th_split_next(&s, " \n\t", 3, true, &o), TH_SPLIT_END);
+    TH_CHECK(!th_split_saw_value(&s));
+}
+
+TH_TEST(test_keep_points_at_the_partial_record)
+{
+    struct th_split s;
+    struct th_split_out o;
+    const char *t = "{\"a\":1}\n{\"b\":";
+    th_split_init(&s, 0, 0);
+    TH_CHECK_INT(th_split_next(&s, t, strlen(t), false, &o), TH_SPLIT_RECORD);
+    TH_CHECK_INT(th_split_next(&s, t, strlen(t), false, &o), TH_SPLIT_MORE);
+    TH_CHECK_INT(th_split_keep(&s), 8);
+}
+
+TH_RUN_TESTS()
