@@ -44,6 +44,10 @@ size_t th_split_keep(const struct th_split *s)
     if (s->lex != L_DONE && s->in_rec && s->rec_object && !s->rec_skip && !s->rec_oversize && s->rec_start >= 0) {
         return (size_t)s->rec_start;
     }
+    /* a short string directly in a top-level object may be a key (Records, messageType...) we must still read */
+    if ((s->lex == L_STRING || s->lex == L_ESCAPE) && s->depth == 1 && s->str_start >= 0 && s->pos - s->str_start <= 64) {
+        return (size_t)s->str_start;
+    }
     return (size_t)s->pos;
 }
 
@@ -200,20 +204,24 @@ static void value_start(struct th_split *s, unsigned char c)
 
 static int classify_key(const char *k, size_t n)
 {
-    static const struct {
-        const char *name;
-        int key;
-    } keys[] = {
-        {"Records", K_RECORDS},          {"items", K_ITEMS},           {"logEvents", K_LOGEVENTS},
-        {"awslogs", K_AWSLOGS},          {"digestStartTime", K_DIGEST}, {"digestS3Object", K_DIGEST},
-        {"digestEndTime", K_DIGEST},     {"messageType", K_MSGTYPE},
-    };
-    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
-        if (strlen(keys[i].name) == n && memcmp(keys[i].name, k, n) == 0) {
-            return keys[i].key;
-        }
+    switch (n) { /* the length rejects almost every key before any compare */
+    case 5:
+        return memcmp(k, "items", 5) == 0 ? K_ITEMS : K_OTHER;
+    case 7:
+        return memcmp(k, "Records", 7) == 0 ? K_RECORDS : memcmp(k, "awslogs", 7) == 0 ? K_AWSLOGS : K_OTHER;
+    case 9:
+        return memcmp(k, "logEvents", 9) == 0 ? K_LOGEVENTS : K_OTHER;
+    case 11:
+        return memcmp(k, "messageType", 11) == 0 ? K_MSGTYPE : K_OTHER;
+    case 13:
+        return memcmp(k, "digestEndTime", 13) == 0 ? K_DIGEST : K_OTHER;
+    case 14:
+        return memcmp(k, "digestS3Object", 14) == 0 ? K_DIGEST : K_OTHER;
+    case 15:
+        return memcmp(k, "digestStartTime", 15) == 0 ? K_DIGEST : K_OTHER;
+    default:
+        return K_OTHER;
     }
-    return K_OTHER;
 }
 
 /* ---- value ends ---- */

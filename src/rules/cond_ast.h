@@ -139,7 +139,8 @@ int th_cond_walk(const struct th_cond_node *n, th_cond_walk_fn fn, void *ctx);
  * only when they must be, lists print as (a, b). */
 void th_cond_print_buf(struct th_buf *b, const struct th_cond_node *n);
 char *th_cond_print(const struct th_cond_node *n); /* caller frees */
-/* Appends a value as the printer does: bare when it lexes back as one bare string, else "quoted\n". */
+/* Appends a value as the printer does: bare when it lexes back as that one bare string, else in double quotes
+ * with \\ \" \b \f \n \r \t escapes (always quoted when force_quotes). */
 void th_cond_print_value(struct th_buf *b, const char *s, bool force_quotes);
 
 #endif

@@ -681,7 +681,9 @@ static int define_rule(struct ctx *c)
     }
     struct th_rule r;
     memset(&r, 0, sizeof r);
-    if (parse_priority(c, &r.priority) < 0 || build_exceptions(c, it, &r.exceptions, &r.n_exceptions) < 0) {
+    int bad = parse_priority(c, &r.priority) < 0;
+    bad |= build_exceptions(c, it, &r.exceptions, &r.n_exceptions) < 0;
+    if (bad) {
         rule_clear(&r);
         return -1;
     }

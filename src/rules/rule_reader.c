@@ -33,6 +33,8 @@ struct anchor {
 struct builder {
     struct th_arena *arena;
     const char *src;
+    size_t src_len;
+    size_t ci, bi; /* libyaml marks count characters: character index ci sits at byte bi */
     struct kidvec stack[MAX_DEPTH];
     size_t depth;
     struct anchor *anchors;
@@ -50,15 +52,34 @@ static uint32_t byte_col_at(const char *src, size_t i)
     return (uint32_t)(i - j + 1);
 }
 
+static size_t utf8_width(unsigned char c)
+{
+    return c < 0xC0 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+}
+
+/* Byte offset of libyaml's character index ci (marks move forward, so this is amortised linear). */
+static size_t byte_at(struct builder *b, size_t ci)
+{
+    if (ci < b->ci) {
+        b->ci = 0;
+        b->bi = b->src_len >= 3 && !memcmp(b->src, "\xEF\xBB\xBF", 3) ? 3 : 0;
+    }
+    while (b->ci < ci && b->bi < b->src_len) {
+        b->bi += utf8_width((unsigned char)b->src[b->bi]);
+        b->ci++;
+    }
+    return b->bi < b->src_len ? b->bi : b->src_len;
+}
+
 static struct th_ynode *new_node(struct builder *b, enum th_ykind kind, const yaml_event_t *ev)
 {
     struct th_ynode *n = th_arena_alloc(b->arena, sizeof *n);
     memset(n, 0, sizeof *n);
     n->kind = kind;
     n->line = (uint32_t)ev->start_mark.line + 1;
-    n->col = byte_col_at(b->src, ev->start_mark.index);
-    n->start = ev->start_mark.index;
-    n->end = ev->end_mark.index;
+    n->start = byte_at(b, ev->start_mark.index);
+    n->col = byte_col_at(b->src, n->start);
+    n->end = byte_at(b, ev->end_mark.index);
     return n;
 }
 
@@ -172,7 +193,7 @@ static int on_open(struct builder *b, const yaml_event_t *ev, enum th_ykind kind
 static void on_close(struct builder *b, const yaml_event_t *ev)
 {
     struct kidvec *k = &b->stack[--b->depth];
-    k->node->end = ev->end_mark.index;
+    k->node->end = byte_at(b, ev->end_mark.index);
     k->node->n = k->n;
     k->node->kids = th_arena_alloc(b->arena, (k->n ? k->n : 1) * sizeof *k->node->kids);
     if (k->n) {
@@ -300,6 +321,24 @@ static void set_context(struct th_diag *d, const struct rd *r)
                      r->item_pos.col);
 }
 
+/* Shows the source line of node n under the message, with a caret under the node (first line only). */
+static void add_snippet(struct th_diag *d, const struct rd *r, const struct th_ynode *n)
+{
+    if (!n || n->start >= r->src_len) {
+        return;
+    }
+    size_t a = n->start, b = n->start;
+    while (a > 0 && r->src[a - 1] != '\n') {
+        a--;
+    }
+    while (b < r->src_len && r->src[b] != '\n' && r->src[b] != '\r') {
+        b++;
+    }
+    size_t end = n->end < b ? n->end : b;
+    uint32_t caret = end > n->start ? (uint32_t)(end - n->start) : 1;
+    th_diag_set_snippet(d, r->src + a, b - a, (uint32_t)(n->start - a + 1), caret);
+}
+
 static void diag(struct rd *r, enum th_sev sev, enum th_code code, const struct th_ynode *n, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 
@@ -311,6 +350,7 @@ static void diag(struct rd *r, enum th_sev sev, enum th_code code, const struct 
     struct th_diag *d = th_err_addv(r->err, sev, code, r->file, p.line, p.col, fmt, ap);
     va_end(ap);
     set_context(d, r);
+    add_snippet(d, r, n);
     if (sev == TH_SEV_ERROR) {
         r->errors++;
     }
@@ -1087,6 +1127,8 @@ int th_rules_load_mem(struct th_rule_set *set, const char *name, const char *tex
     memset(&b, 0, sizeof b);
     b.arena = &arena;
     b.src = text;
+    b.src_len = len;
+    b.bi = len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3) ? 3 : 0;
     const char *file = th_rules_intern_file(set, name);
     if (build_tree(&b, text, len, file, err) == 0) {
         struct rd r = {set, file, text, len, err, 0, NULL, NULL, {file, 0, 0}};

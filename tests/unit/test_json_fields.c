@@ -104,4 +104,21 @@ TH_TEST(test_evt_fields_describe_the_event)
     ft_free(&g);
 }
 
+TH_TEST(test_plugininfo_summarises_like_the_plugins)
+{
+    LOAD(fe, "ct_iam_user_s3_get_object.json");
+    TH_CHECK_STR(ft_get(&fe, "evt.plugininfo"),
+                 "eu-west-1 alice s3 GetObject alice via 203.0.113.7 \xe2\x86\x90 GetObject Size=1536 "
+                 "URI=s3://corp-data/reports/q1 final.pdf");
+    ft_free(&fe);
+    LOAD(g, "ct_identity_center_user.json");
+    TH_CHECK_STR(ft_get(&g, "evt.plugininfo"),
+                 "us-east-1  sso ListAccounts <invalid cloudtrail event: userIdentity field missing>");
+    ft_free(&g);
+    struct ft_event h;
+    ft_load_text(&h, "{\"auditID\" : \"x\", \"verb\":\"get\"}");
+    TH_CHECK_STR(ft_get(&h, "evt.plugininfo"), "{\"auditID\":\"x\",\"verb\":\"get\"}");
+    ft_free(&h);
+}
+
 TH_RUN_TESTS()

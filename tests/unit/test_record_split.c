@@ -27,7 +27,9 @@ static char *split_chunked(const char *text, size_t chunk, size_t max_record)
         }
         if (ev == TH_SPLIT_MORE) {
             size_t keep = th_split_keep(&s);
-            memmove(buf.data, buf.data + keep, buf.len - keep);
+            if (keep > 0) {
+                memmove(buf.data, buf.data + keep, buf.len - keep);
+            }
             buf.len -= keep;
             th_split_shift(&s, keep);
             size_t k = n - fed < chunk ? n - fed : chunk;

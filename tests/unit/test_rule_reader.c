@@ -409,4 +409,37 @@ TH_TEST(test_crlf_line_endings_keep_line_numbers)
     th_err_free(&err);
 }
 
+TH_TEST(test_reader_diagnostic_carries_the_source_line_and_a_caret)
+{
+    struct th_rule_set *set = th_rules_new();
+    struct th_err err;
+    th_err_init(&err);
+    th_rules_load_file(set, th_fixture("rules/reader/unknown_key.yaml"), &err);
+    const struct th_diag *d = find_diag(&err, TH_W_UNKNOWN_KEY, NULL);
+    TH_CHECK(d != NULL);
+    if (d) {
+        TH_CHECK_STR(d->snippet, "  tagz: [oops]");
+        TH_CHECK_INT(d->caret_col, 3);
+        TH_CHECK_INT(d->caret_len, 4);
+    }
+    th_rules_free(set);
+    th_err_free(&err);
+}
+
+TH_TEST(test_non_ascii_text_before_a_scalar_keeps_byte_columns)
+{
+    struct th_err err;
+    /* libyaml marks count characters; positions here are bytes, so the multi-byte é must not shift them. */
+    struct th_rule_set *set = load_inline("# caf\xc3\xa9\n- macro: m\n  condition: x.y = \"\xc3\xa9t\xc3\xa9\" or z.w = 1\n",
+                                          &err);
+    const struct th_rmacro *m = th_rules_find_macro(set, "m");
+    TH_CHECK(m != NULL);
+    if (m) {
+        CHECK_POS(m->pos, 2, 3);
+        CHECK_POS(locate(&m->cond, "z.w"), 3, 31);
+    }
+    th_rules_free(set);
+    th_err_free(&err);
+}
+
 TH_RUN_TESTS()

@@ -1,0 +1,238 @@
+#!/usr/bin/env bash
+# bench/run.sh - one command runs every JSON method side by side on one core and prints a Markdown table
+# (events/s, MB/s, ratio to simdjson, peak RSS) ready for docs/PERFORMANCE.md, plus machine info and commands.
+#   bench/run.sh                       1M events, seed 42, core 0, best of 3
+#   BENCH_COUNT=200000 BENCH_CPU=1 BENCH_RUNS=5 bench/run.sh
+# Steps: Release build in build-bench (-DTH_BENCH=ON); generate bench/out/ct-N.ndjson and the records-gz
+# directory bench/out/ct-N-gz once (reused when present); run each method RUNS times under taskset, keep the best
+# rate and the largest peak RSS. Methods whose program is missing (not built, no simdjson, no jq, no replay
+# command) are skipped with a note, never fatal.
+# Invariant: every method reads the same generated data and extracts the same fields (bench/fields.txt); the
+# in-process methods print a checksum of what they extracted and the script warns when they disagree.
+set -euo pipefail
+
+SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=${BENCH_BUILD:-$SRC/build-bench}
+OUT=$SRC/bench/out
+N=${BENCH_COUNT:-1000000}
+SEED=${BENCH_SEED:-42}
+CPU=${BENCH_CPU:-0}
+RUNS=${BENCH_RUNS:-3}
+JQ_LINES=${BENCH_JQ_LINES:-200000}
+FIELDS=$SRC/bench/fields.txt
+JOBS=$(nproc 2>/dev/null || echo 2)
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+
+note() { printf '%s\n' "$*" >&2; }
+
+# ---------------------------------------------------------------- build
+note "== building (Release) in $BUILD"
+cmake -S "$SRC" -B "$BUILD" -DTH_BENCH=ON -DTH_TESTS=OFF -DCMAKE_BUILD_TYPE=Release >"$TMP/cmake.log" 2>&1 || {
+    cat "$TMP/cmake.log" >&2
+    exit 1
+}
+have() { [ -x "$1" ]; }
+for t in gen_cloudtrail floor bench_fields simdjson_fields trailhound; do
+    if ! cmake --build "$BUILD" -j"$JOBS" --target "$t" >"$TMP/build-$t.log" 2>&1; then
+        note "warning: target $t did not build (see below); its rows are skipped"
+        tail -5 "$TMP/build-$t.log" >&2
+    fi
+done
+GEN=$BUILD/bench/gen_cloudtrail
+FLOOR=$BUILD/bench/floor
+FIELDSBIN=$BUILD/bench/bench_fields
+SIMD=$BUILD/bench/simdjson_fields
+TH=$BUILD/trailhound
+have "$GEN" || { note "error: gen_cloudtrail is required"; exit 1; }
+
+# ---------------------------------------------------------------- data
+mkdir -p "$OUT"
+ND=$OUT/ct-$N.ndjson
+GZ=$OUT/ct-$N-gz
+HEAD=$OUT/ct-$N-head$JQ_LINES.ndjson
+if [ ! -s "$ND" ]; then
+    note "== generating $ND"
+    "$GEN" --seed "$SEED" --count "$N" --format ndjson --out "$ND.tmp" && mv "$ND.tmp" "$ND"
+fi
+if [ ! -d "$GZ" ]; then
+    note "== generating $GZ"
+    rm -rf "$GZ.tmp"
+    "$GEN" --seed "$SEED" --count "$N" --format records-gz --per-file 1000 --out "$GZ.tmp" && mv "$GZ.tmp" "$GZ"
+fi
+if [ ! -s "$HEAD" ]; then
+    head -n "$JQ_LINES" "$ND" >"$HEAD"
+fi
+ND_BYTES=$(stat -c %s "$ND")
+HEAD_LINES=$(wc -l <"$HEAD")
+HEAD_BYTES=$(stat -c %s "$HEAD")
+GZ_BYTES=$(du -sb "$GZ" | cut -f1)
+GZ_FILES=$(find "$GZ" -name '*.json.gz' | wc -l)
+
+# ---------------------------------------------------------------- measuring
+# Each row: label|events_per_s|mb_per_s|peak_rss_kb|command
+ROWS=()
+CHECKS=()
+PIN=(taskset -c "$CPU")
+command -v taskset >/dev/null || { note "warning: taskset missing, not pinning"; PIN=(); }
+TIMEBIN=/usr/bin/time
+[ -x "$TIMEBIN" ] || { note "warning: /usr/bin/time missing (apt-get install time): no RSS column"; TIMEBIN=""; }
+
+rss_of() { # peak RSS in kB from a `time -v` report
+    [ -s "$1" ] && awk -F: '/Maximum resident set size/ {gsub(/ /, "", $2); print $2}' "$1" || echo 0
+}
+
+timed() { # timed OUTFILE ERRFILE TIMEFILE cmd... ; prints wall seconds, leaves the exit status in $TMP/rc
+    local out=$1 err=$2 tf=$3
+    shift 3
+    local t0 t1 rc=0
+    : >"$tf"
+    t0=$(date +%s.%N)
+    if [ -n "$TIMEBIN" ]; then
+        "${PIN[@]}" "$TIMEBIN" -v -o "$tf" "$@" >"$out" 2>"$err" || rc=$?
+    else
+        "${PIN[@]}" "$@" >"$out" 2>"$err" || rc=$?
+    fi
+    t1=$(date +%s.%N)
+    echo "$rc" >"$TMP/rc"
+    awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.6f", b - a }'
+}
+
+# In-process rate: the program prints events/s as the last stdout line (its own timer, no process start-up).
+bench_rate() { # label bytes_per_event cmd...
+    local label=$1 bpe=$2
+    shift 2
+    local best=0 rss=0 r k chk=""
+    for ((k = 0; k < RUNS; k++)); do
+        timed "$TMP/o" "$TMP/e" "$TMP/t" "$@" >/dev/null
+        r=$(tail -n 1 "$TMP/o" | tr -dc '0-9')
+        if [ -z "$r" ]; then
+            note "warning: $label failed: $(tail -n 3 "$TMP/e")"
+            return 0
+        fi
+        [ "$r" -gt "$best" ] && best=$r
+        local m
+        m=$(rss_of "$TMP/t")
+        [ "${m:-0}" -gt "$rss" ] && rss=$m
+        chk=$(sed -n 's/.*checksum \([0-9]*\).*/\1/p' "$TMP/e" | tail -n 1)
+    done
+    ROWS+=("$label|$best|$(awk -v r="$best" -v b="$bpe" 'BEGIN { printf "%.0f", r * b / 1e6 }')|$rss|$*")
+    [ -n "$chk" ] && CHECKS+=("$label: $chk")
+    note "   $label: $best events/s (checksum ${chk:-n/a})"
+}
+
+# Whole process, wall clock: events / seconds.
+bench_wall() { # label events bytes cmd...
+    local label=$1 events=$2 bytes=$3
+    shift 3
+    local best="" rss=0 s k
+    for ((k = 0; k < RUNS; k++)); do
+        s=$(timed "$TMP/o" "$TMP/e" "$TMP/t" "$@")
+        if [ "$(cat "$TMP/rc")" -gt 1 ]; then # 1 = detections found, still a complete run
+            note "warning: $label failed (exit $(cat "$TMP/rc")): $(tail -n 3 "$TMP/e")"
+            return 0
+        fi
+        if [ -z "$best" ] || awk -v a="$s" -v b="$best" 'BEGIN { exit !(a < b) }'; then
+            best=$s
+        fi
+        local m
+        m=$(rss_of "$TMP/t")
+        [ "${m:-0}" -gt "$rss" ] && rss=$m
+    done
+    local rate mbs
+    rate=$(awk -v n="$events" -v s="$best" 'BEGIN { printf "%.0f", n / s }')
+    mbs=$(awk -v n="$bytes" -v s="$best" 'BEGIN { printf "%.0f", n / s / 1e6 }')
+    ROWS+=("$label|$rate|$mbs|$rss|$*")
+    note "   $label: $rate events/s (${best}s wall)"
+}
+
+BPE=$(awk -v b="$ND_BYTES" -v n="$N" 'BEGIN { printf "%.3f", b / n }')
+note "== measuring on core $CPU, best of $RUNS ($N events, $BPE bytes/event)"
+
+have "$FLOOR" && bench_rate "floor: fread 4 MiB + memchr lines" "$BPE" "$FLOOR" "$ND"
+if have "$FIELDSBIN"; then
+    bench_rate "trailhound th_json: parse (validate + tape)" "$BPE" "$FIELDSBIN" decode "$ND"
+    bench_rate "trailhound th_json: parse + 25 fields" "$BPE" "$FIELDSBIN" fields "$ND" "$FIELDS"
+fi
+if have "$SIMD"; then
+    bench_rate "simdjson On-Demand: 25 fields, per line" "$BPE" "$SIMD" "$ND" "$FIELDS" lines
+    bench_rate "simdjson On-Demand: 25 fields, iterate_many" "$BPE" "$SIMD" "$ND" "$FIELDS" stream
+else
+    note "   simdjson_fields not built (libsimdjson-dev missing?): skipped"
+fi
+have "$FIELDSBIN" && bench_rate "trailhound file source .json.gz + parse + 25 fields" "$BPE" "$FIELDSBIN" gz "$GZ" "$FIELDS"
+
+if command -v jq >/dev/null; then
+    JQ_EXPR="[$(grep -v '^#' "$FIELDS" | sed '/^[[:space:]]*$/d; s/^/./' | paste -sd, -)]"
+    bench_wall "jq -c (first $HEAD_LINES lines, scaled)" "$HEAD_LINES" "$HEAD_BYTES" jq -c "$JQ_EXPR" "$HEAD"
+else
+    note "   jq not installed: skipped"
+fi
+
+if have "$TH" && "$TH" replay --help 2>/dev/null | grep -q -- '--no-rules'; then
+    QUIET=(--quiet)
+    "$TH" replay --help | grep -q -- '--no-progress' && QUIET+=(--no-progress)
+    bench_wall "trailhound replay --no-rules, NDJSON (whole process)" "$N" "$ND_BYTES" \
+        "$TH" replay --no-rules "${QUIET[@]}" "$ND"
+    bench_wall "trailhound replay --no-rules, .json.gz dir (whole process)" "$N" "$ND_BYTES" \
+        "$TH" replay --no-rules "${QUIET[@]}" "$GZ"
+    bench_wall "trailhound replay, bundled rules, NDJSON (whole process)" "$N" "$ND_BYTES" \
+        "$TH" replay "${QUIET[@]}" "$ND"
+else
+    note "   trailhound replay (with --no-rules) not available: skipped"
+fi
+
+# ---------------------------------------------------------------- report
+SIMD_RATE=0
+for row in "${ROWS[@]}"; do
+    IFS='|' read -r label rate _ _ _ <<<"$row"
+    [[ $label == "simdjson On-Demand: 25 fields, per line" ]] && SIMD_RATE=$rate
+done
+
+REPORT=$OUT/results-$(date -u +%Y%m%dT%H%M%SZ).md
+{
+    echo "### JSON throughput, one core ($N CloudTrail events, $(awk -v b="$ND_BYTES" 'BEGIN { printf "%.0f", b / 1e6 }') MB NDJSON, $BPE bytes/event)"
+    echo
+    echo "| method | events/s | MB/s | vs simdjson | peak RSS |"
+    echo "|---|---:|---:|---:|---:|"
+    for row in "${ROWS[@]}"; do
+        IFS='|' read -r label rate mbs rss _ <<<"$row"
+        ratio="-"
+        [ "$SIMD_RATE" -gt 0 ] && ratio=$(awk -v a="$rate" -v b="$SIMD_RATE" 'BEGIN { printf "%.2fx", a / b }')
+        rssm="-"
+        [ "${rss:-0}" -gt 0 ] && rssm=$(awk -v k="$rss" 'BEGIN { printf "%.1f MiB", k / 1024 }')
+        printf '| %s | %s | %s | %s | %s |\n' "$label" \
+            "$(printf "%'d" "$rate" 2>/dev/null || echo "$rate")" "$mbs" "$ratio" "$rssm"
+    done
+    echo
+    echo "MB/s counts uncompressed JSON for every row (the .json.gz rows read $GZ_FILES files, $(awk -v b="$GZ_BYTES" 'BEGIN { printf "%.0f", b / 1e6 }') MB compressed)."
+    echo "In-process rows time open-to-last-record inside the program; whole-process rows are wall clock including"
+    echo "start-up. jq runs on the first $HEAD_LINES lines and its rate is scaled. Best of $RUNS runs, pinned with taskset -c $CPU."
+    if [ "${#CHECKS[@]}" -gt 0 ]; then
+        echo
+        echo "Extraction checksums (sum over present fields of 1 + string length; field rows must agree):"
+        for c in "${CHECKS[@]}"; do echo "- $c"; done
+    fi
+    echo
+    echo "Machine:"
+    echo "- CPU: $(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -n 1), $(nproc) cores online"
+    echo "- Kernel: $(uname -sr)"
+    echo "- C: $(cc --version | head -n 1); C++: $(c++ --version 2>/dev/null | head -n 1)"
+    echo "- simdjson $(pkg-config --modversion simdjson 2>/dev/null || echo n/a), $(jq --version 2>/dev/null || echo 'jq n/a')"
+    echo "- Build: CMAKE_BUILD_TYPE=Release (-O3 -DNDEBUG), $BUILD"
+    echo
+    echo "Command: \`BENCH_COUNT=$N BENCH_SEED=$SEED BENCH_CPU=$CPU BENCH_RUNS=$RUNS bench/run.sh\`"
+    echo
+    echo "Per-row commands:"
+    for row in "${ROWS[@]}"; do
+        IFS='|' read -r label _ _ _ cmd <<<"$row"
+        echo "- $label: \`${cmd//$SRC\//}\`"
+    done
+} | tee "$REPORT"
+
+# Field rows must have extracted the same values.
+FIELD_SUMS=$(printf '%s\n' "${CHECKS[@]}" | grep -E 'fields|simdjson' | sed 's/.*: //' | sort -u | wc -l)
+if [ "$FIELD_SUMS" -gt 1 ]; then
+    note "warning: the field-extraction checksums disagree (see above)"
+fi
+note "== report saved to $REPORT"
