@@ -204,6 +204,9 @@ static void value_start(struct th_split *s, unsigned char c)
 
 static int classify_key(const char *k, size_t n)
 {
+    if (n < 5 || n > 15 || !strchr("Radilm", k[0])) {
+        return K_OTHER;
+    }
     switch (n) { /* the length rejects almost every key before any compare */
     case 5:
         return memcmp(k, "items", 5) == 0 ? K_ITEMS : K_OTHER;
@@ -363,11 +366,57 @@ static enum th_split_ev line_break(struct th_split *s, struct th_split_out *out,
                              : "line ends before its JSON value is closed (record truncated)");
 }
 
-static enum th_split_ev at_eof(struct th_split *s, struct th_split_out *out)
+static bool valid_top_scalar(const struct th_split *s)
+{
+    char c = s->tok[0];
+    if (c == '-' || (c >= '0' && c <= '9')) {
+        return true;
+    }
+    static const char *const lits[] = {"true", "false", "null"};
+    for (int i = 0; i < 3; i++) {
+        if (s->toklen == strlen(lits[i]) && memcmp(s->tok, lits[i], s->toklen) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* A scalar ended at pos. A top-level word that is not a JSON literal means the input is not JSON (or the line). */
+static enum th_split_ev scalar_end(struct th_split *s, const char *buf, struct th_split_out *out)
+{
+    s->lex = L_NORMAL;
+    if (s->depth > 0 || valid_top_scalar(s)) {
+        return value_done(s, out, s->pos);
+    }
+    s->in_rec = false;
+    s->recno--;
+    if (s->ncontainers == 0) {
+        s->lex = L_DONE;
+        fill_where(s, out, false);
+        out->recno = 0;
+        return problem(out, TH_E_UNKNOWN_FORMAT, TH_SEV_ERROR, true,
+                       "input is not JSON, NDJSON or a known log envelope (it starts with the word '%.*s')",
+                       (int)s->toklen, s->tok);
+    }
+    fill_where(s, out, s->mode != M_STREAM);
+    out->line = s->line;
+    if (s->mode == M_STREAM) {
+        s->lex = L_DONE;
+        return problem(out, TH_E_JSON_SYNTAX, TH_SEV_ERROR, true,
+                       "malformed JSON: unexpected word '%.*s' at line %llu; rest of the input skipped", (int)s->toklen,
+                       s->tok, (unsigned long long)s->line);
+    }
+    reset_line_state(s);
+    s->mode = M_LINE;
+    s->lex = (size_t)s->pos < SIZE_MAX && buf[s->pos] == '\n' ? L_NORMAL : L_SKIPLINE;
+    return problem(out, TH_E_JSON_SYNTAX, TH_SEV_ERROR, false, "malformed JSON: line starts with the word '%.*s'",
+                   (int)s->toklen, s->tok);
+}
+
+static enum th_split_ev at_eof(struct th_split *s, const char *buf, struct th_split_out *out)
 {
     if (s->lex == L_SCALAR) {
-        s->lex = L_NORMAL;
-        return value_done(s, out, s->pos);
+        return scalar_end(s, buf, out);
     }
     bool open = s->depth > 0 || s->lex == L_STRING || s->lex == L_ESCAPE;
     s->lex = L_DONE;
@@ -534,6 +583,7 @@ static enum th_split_ev normal_byte(struct th_split *s, const char *buf, struct 
             return syntax_break(s, buf, out);
         }
         value_start(s, c);
+        s->toklen = 0;
         s->lex = L_SCALAR;
         s->pos++;
         return TH_SPLIT_MORE;
@@ -606,7 +656,7 @@ enum th_split_ev th_split_next(struct th_split *s, const char *buf, size_t len, 
                 check_oversize(s, len);
                 return TH_SPLIT_MORE;
             }
-            enum th_split_ev ev = at_eof(s, out);
+            enum th_split_ev ev = at_eof(s, buf, out);
             if (ev != TH_SPLIT_MORE) {
                 return ev;
             }
@@ -625,15 +675,19 @@ enum th_split_ev th_split_next(struct th_split *s, const char *buf, size_t len, 
             s->pos++;
             s->lex = L_STRING;
             break;
-        case L_SCALAR:
+        case L_SCALAR: {
+            int64_t start = s->pos;
             while ((size_t)s->pos < len && is_scalar_char((unsigned char)buf[s->pos])) {
                 s->pos++;
             }
+            for (int64_t i = start; s->depth == 0 && i < s->pos && s->toklen < sizeof s->tok; i++) {
+                s->tok[s->toklen++] = buf[i];
+            }
             if ((size_t)s->pos < len) {
-                s->lex = L_NORMAL;
-                ev = value_done(s, out, s->pos);
+                ev = scalar_end(s, buf, out);
             }
             break;
+        }
         case L_SKIPLINE: {
             const char *nl = memchr(buf + s->pos, '\n', len - (size_t)s->pos);
             s->pos = nl ? (int64_t)(nl - buf) : (int64_t)len;

@@ -82,6 +82,8 @@ struct th_split {
     int last_key;
     bool control_msg, awslogs;
     bool saw_value;
+    char tok[8]; /* first bytes of a top-level scalar, to tell `true` from `title:` */
+    uint8_t toklen;
 };
 
 void th_split_init(struct th_split *s, size_t max_record, size_t max_wrapper);
