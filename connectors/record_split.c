@@ -408,7 +408,7 @@ static enum th_split_ev scalar_end(struct th_split *s, const char *buf, struct t
     }
     reset_line_state(s);
     s->mode = M_LINE;
-    s->lex = (size_t)s->pos < SIZE_MAX && buf[s->pos] == '\n' ? L_NORMAL : L_SKIPLINE;
+    s->lex = L_SKIPLINE;
     return problem(out, TH_E_JSON_SYNTAX, TH_SEV_ERROR, false, "malformed JSON: line starts with the word '%.*s'",
                    (int)s->toklen, s->tok);
 }
@@ -583,7 +583,8 @@ static enum th_split_ev normal_byte(struct th_split *s, const char *buf, struct 
             return syntax_break(s, buf, out);
         }
         value_start(s, c);
-        s->toklen = 0;
+        s->tok[0] = (char)c;
+        s->toklen = 1;
         s->lex = L_SCALAR;
         s->pos++;
         return TH_SPLIT_MORE;

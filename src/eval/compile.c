@@ -135,6 +135,34 @@ static void prepare_macros_and_lists(struct compiler *c)
     }
 }
 
+/* Falco resolves every macro on its own when loading (rule_loader compile_macros_infos), so a reference loop or
+ * an undefined macro inside a macro that no rule uses is still a load error. Runs after the rules: a macro used
+ * by a rule was already resolved (and its errors reported) in that rule's context. Resolving a macro marks the
+ * macros it references as used, as in Falco. Returns the number of macros that failed. */
+static unsigned check_unused_macros(struct compiler *c)
+{
+    struct th_cond_resolver res = {c, find_list, find_macro, NULL};
+    unsigned failed = 0;
+    for (size_t i = 0; i < c->set->n_macros; i++) {
+        const struct th_rmacro *m = &c->set->macros[i];
+        if (c->macro_used[i] || c->macro_failed[i]) {
+            continue;
+        }
+        struct th_cond_node *tree = th_cond_clone(c->macro_tree[i]);
+        struct th_cond_bounds b = {TH_COND_SEE_ALL, m->visibility};
+        size_t before = c->err->n;
+        if (th_cond_resolve_bounds(&tree, &res, b, c->err) != 0) {
+            failed++;
+        }
+        for (size_t k = before; k < c->err->n; k++) {
+            th_diag_set_item(&c->err->v[k], "macro '%s' (%s:%u:%u)", m->name, m->pos.file ? m->pos.file : "?",
+                             m->pos.line, m->pos.col);
+        }
+        th_cond_free(tree);
+    }
+    return failed;
+}
+
 static void warn_unused(struct compiler *c)
 {
     for (size_t i = 0; i < c->set->n_macros; i++) {
@@ -775,6 +803,7 @@ struct th_ruleset *th_ruleset_compile(const struct th_rule_set *set, const struc
         }
         c.rs->nrules++;
     }
+    failed += check_unused_macros(&c);
     warn_unused(&c);
     free_macros_and_lists(&c);
     c.rs->nslots = (uint32_t)c.nslots;

@@ -2,6 +2,7 @@
  * by content, locators, problems, directories, globs, stdin, tiny read sizes and batch lifetimes.
  * Inputs are the fixtures in tests/fixtures/input/ or files written to a temporary directory (gzip made here). */
 #include <fcntl.h>
+#include <ftw.h>
 #include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
@@ -126,6 +127,19 @@ static void run_free(struct run *r)
 
 static char tmpdir[64];
 
+static int remove_entry(const char *p, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st;
+    (void)flag;
+    (void)ftw;
+    return remove(p);
+}
+
+static void remove_tmpdir(void)
+{
+    nftw(tmpdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
 static const char *tmp_path(const char *name)
 {
     static char p[256];
@@ -134,6 +148,7 @@ static const char *tmp_path(const char *name)
         if (!mkdtemp(tmpdir)) {
             abort();
         }
+        atexit(remove_tmpdir);
     }
     snprintf(p, sizeof p, "%s/%s", tmpdir, name);
     return p;

@@ -163,6 +163,16 @@ TH_TEST(test_text_that_is_not_json_is_unknown_format)
     CHECK_SPLIT("hello world\n", "P unknown-format #0 fatal\n");
 }
 
+TH_TEST(test_yaml_is_unknown_format_not_a_scalar_record)
+{
+    CHECK_SPLIT("title: x\nkey: y\n", "P unknown-format #0 fatal\n");
+}
+
+TH_TEST(test_word_line_in_ndjson_is_a_syntax_problem)
+{
+    CHECK_SPLIT("{\"a\":1}\nhello\n{\"b\":2}\ntrue\n", "R L1 {\"a\":1}\nP json-syntax L2\nR L3 {\"b\":2}\nP not-object L4\n");
+}
+
 TH_TEST(test_broken_envelope_is_fatal_with_record_number)
 {
     CHECK_SPLIT("{\"Records\":[\n{\"a\":1},\n{\"b\":2 \"c\":3},\n{\"d\":4}]}", "R #1 {\"a\":1}\nP json-syntax #2 fatal\n");
@@ -225,6 +235,44 @@ TH_TEST(test_utf8_bom_is_skipped)
 TH_TEST(test_mismatched_bracket_is_a_syntax_problem)
 {
     CHECK_SPLIT("{\"a\":[1}\n{\"b\":2}\n", "P json-syntax L1\nR L2 {\"b\":2}\n");
+}
+
+/* Mutated inputs (random bytes replaced, deleted or duplicated) must never crash and must split the same way
+ * whatever the chunk size (split_all checks that). */
+TH_TEST(test_mutated_inputs_split_the_same_at_any_chunk_size)
+{
+    static const char *seeds[] = {
+        "{\"Records\":[{\"a\":\"x\\\"}\"},{\"b\":[1,{\"c\":null}]}]}\n",
+        "{\"a\":1}\n{\"b\":\"{[\"}\n[{\"c\":true},{\"d\":-1.5e3}]\n",
+        "{\"messageType\":\"DATA_MESSAGE\",\"logEvents\":[{\"id\":\"1\",\"message\":\"{}\"}]}{\"kind\":\"EventList\",\"items\":[{}]}",
+        "{\n  \"x\": [\n    1,\n    2\n  ]\n}\n{\n  \"y\": {}\n}\n",
+    };
+    static const char alphabet[] = "{}[]\":,\\\n \"ax1";
+    uint32_t rng = 12345;
+    for (int iter = 0; iter < 400; iter++) {
+        const char *seed = seeds[iter % 4];
+        char text[512];
+        size_t n = strlen(seed);
+        memcpy(text, seed, n + 1);
+        for (int m = 0; m < 1 + iter % 4; m++) {
+            rng = rng * 1103515245u + 12345u;
+            size_t at = (rng >> 8) % n;
+            rng = rng * 1103515245u + 12345u;
+            int op = (int)((rng >> 8) % 3);
+            char c = alphabet[(rng >> 16) % (sizeof alphabet - 1)];
+            if (op == 0) {
+                text[at] = c;
+            } else if (op == 1 && n > 1) {
+                memmove(text + at, text + at + 1, n - at);
+                n--;
+            } else if (n < sizeof text - 2) {
+                memmove(text + at + 1, text + at, n - at + 1);
+                text[at] = c;
+                n++;
+            }
+        }
+        free(split_all(text, iter % 2 ? 0 : 24));
+    }
 }
 
 TH_TEST(test_whitespace_only_input_has_no_value)
