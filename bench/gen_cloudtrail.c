@@ -602,7 +602,7 @@ struct ev {
     int nres;
     char host[200];
     const char *vpce;
-    const char *shared_id;
+    bool shared; /* cross-account call: has a sharedEventID */
 };
 
 struct gen {
@@ -610,6 +610,7 @@ struct gen {
     int64_t t_ms;
     double attack_rate;
     struct th_buf rec;
+    struct th_buf body; /* scratch: the builder's members, written before the record head is known */
 };
 
 static void add_res(struct ev *e, const char *type, bool acct, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
@@ -728,9 +729,7 @@ static void b_assume_role(struct gen *g, struct ev *e, struct jw *j)
         credentials(g, e, j, role, session);
     }
     add_res(e, "AWS::IAM::Role", true, "arn:aws:iam::%s:role/%s", ACCT, role);
-    if (rng_chance(&g->r, 0.2)) {
-        e->shared_id = "x";
-    }
+    e->shared = rng_chance(&g->r, 0.2);
 }
 
 static void b_assume_role_webid(struct gen *g, struct ev *e, struct jw *j)
@@ -1929,7 +1928,7 @@ static void emit_tail(struct gen *g, struct ev *e, struct jw *j)
     jw_str(j, "eventType", e->event_type);
     jw_bool(j, "managementEvent", !e->data);
     jw_str(j, "recipientAccountId", ACCT);
-    if (e->shared_id) {
+    if (e->shared) {
         rand_uuid(&g->r, id);
         jw_str(j, "sharedEventID", id);
     }
@@ -1964,11 +1963,11 @@ static void default_host(struct ev *e, const char *src)
     }
 }
 
-/* The body up to requestParameters is written after the builder ran (builders may change the identity), so the
- * builder writes into a side buffer that is then appended. */
+/* The record head (identity ... errorMessage) is written after the builder ran, because builders may change the
+ * identity, region or names; the builder writes its members into g->body, appended after the head. */
 static void gen_record(struct gen *g, struct th_buf *out)
 {
-    static struct th_buf body;
+    struct th_buf *body = &g->body;
     struct ev e;
     memset(&e, 0, sizeof e);
     e.t = g->t_ms / 1000 - (int64_t)rng_below(&g->r, 20);
@@ -1996,8 +1995,8 @@ static void gen_record(struct gen *g, struct th_buf *out)
         e.vpce = "vpce-0a1b2c3d4e5f60718";
     }
 
-    th_buf_clear(&body);
-    struct jw jb = {.b = &body, .depth = 1};
+    th_buf_clear(body);
+    struct jw jb = {.b = body, .depth = 1};
     jb.comma[1] = true;
     build(g, &e, &jb);
     const char *src = e.source;
@@ -2024,7 +2023,7 @@ static void gen_record(struct gen *g, struct th_buf *out)
         jw_str(&j, "errorCode", e.err_code);
         jw_str(&j, "errorMessage", e.err_msg);
     }
-    th_buf_append(out, body.data, body.len); /* starts with ',' */
+    th_buf_append(out, body->data, body->len); /* starts with ',' */
     emit_tail(g, &e, &j);
     jw_eobj(&j);
 }
@@ -2215,7 +2214,9 @@ int main(int argc, char **argv)
     g.t_ms = (START_EPOCH + (int64_t)(a.seed % 86400)) * 1000;
     g.attack_rate = a.attack_rate;
     th_buf_init(&g.rec);
+    th_buf_init(&g.body);
     int rc = strcmp(a.format, "ndjson") == 0 ? write_ndjson(&g, &a) : write_records_gz(&g, &a);
     th_buf_free(&g.rec);
+    th_buf_free(&g.body);
     return rc;
 }

@@ -3,18 +3,19 @@
 //   simdjson_fields FILE.ndjson [FIELDS.txt] [lines|stream]
 // The file is read in 4 MiB chunks (one padded buffer, same I/O as the C methods). "lines" (default): lines are
 // split with memchr and each line is iterated with its own On-Demand document. "stream": simdjson's own NDJSON
-// path (iterate_many over each chunk's whole lines, 1 MiB batches), shown for reference. The fields of fields.txt are compiled into a key tree so each object is walked once, in
-// document order (missing keys tolerated, null skipped). The checksum (sum over present fields of 1 + unescaped
+// path (iterate_many over each chunk's whole lines, 1 MiB batches), shown for reference.
+// The fields of fields.txt are compiled into a key tree so each object is walked once, in document order
+// (missing keys tolerated, null skipped). The checksum (sum over present fields of 1 + unescaped
 // string length) matches bench_fields.c's, so run.sh can verify that both saw the same values.
-// Invariant: times the same span as the C methods: from loading the file to the last record processed.
+// Invariant: times the same span as the C methods: from opening the file to the last record processed.
 // C++17 on purpose (the rest of the project is C11): this file only exists to measure simdjson.
 #include <simdjson.h>
 
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
-#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>

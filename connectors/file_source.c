@@ -8,6 +8,11 @@
  * new generation is started and the old one freed at its last ack. A batch never spans two generations: when
  * the buffer is full and the batch already holds records in it, the batch is returned early.
  * Unescaped CloudWatch Logs messages and decoded awslogs payloads live in a per-batch arena, freed at ack.
+ * next_batch() clears the batch it is given (the previous use must have been acked) and returns TH_SRC_EOF with
+ * an empty batch (nothing to ack) once every file is done; a batch holding only problems is TH_SRC_OK.
+ * batch_size caps records per batch, except that one awslogs payload is never split across batches.
+ * Gzip: members up to 32 MiB compressed / 128 MiB decoded go through libdeflate at once, larger ones stream
+ * through zlib, so memory is bounded (about read_size + max_record_size, plus that whole-member bound for gzip).
  *
  * Problems (one per bad input, never fatal for the run): TH_E_IO (missing / unreadable path), TH_E_EMPTY (warning:
  * an empty or whitespace-only file is suspicious but loses nothing), TH_E_GZIP (with the byte offset; records

@@ -400,12 +400,13 @@ int th_opts_apply(const struct th_opt *table, void *cfg, const struct th_kv *kvs
     }
     unsigned char *seen = th_xcalloc(nopts + 1, 1);
     for (size_t i = 0; i < n; i++) {
+        const struct th_opt *o = find_opt(table, kvs[i].key);
+        if (o) {
+            seen[o - table] = 1; /* a bad value is reported once, not again as "required" */
+        }
         if (apply_kv(table, cfg, &kvs[i], what, err) != 0) {
             rc = -1;
-            continue;
         }
-        const struct th_opt *o = find_opt(table, kvs[i].key);
-        seen[o - table] = 1;
     }
     for (size_t i = 0; i < nopts; i++) {
         if ((table[i].flags & TH_OPT_REQUIRED) && !seen[i] && !table[i].def) {
