@@ -54,10 +54,11 @@ static void usage(FILE *f)
             "tests/fixtures/x.json works from anywhere inside the repository).\n\n"
             "  -r, --rules PATH      default rules file or directory (repeatable; default: the bundled rules)\n"
             "  -m, --match all|first every matching rule fires (default), or only the first per event\n"
-            "      --require-cases   fail unless every enabled rule of each rule set used has a positive case (it is\n"
-            "                        in some case's expect) and a negative case (a case that does not expect it\n"
-            "                        evaluated an event with the same CloudTrail eventName / k8s verb as one of its\n"
-            "                        positive cases); each rule lacking either counts as one failure\n"
+            "      --require-cases   fail unless every enabled rule of each rule set the cases ran against (and of\n"
+            "                        -r) has a positive case (it is in some case's expect) and a negative case (a\n"
+            "                        case that does not expect it evaluated an event with the same CloudTrail\n"
+            "                        eventName / k8s verb as an event it fired on in a positive case); each rule\n"
+            "                        lacking either counts as one failure\n"
             "      --list-untested   print the rules lacking a positive or negative case (exit code unchanged)\n"
             "  -v, --verbose         also list what fired for passing cases, and rules warnings\n\n"
             "output: 'ok   FILE: NAME' or 'FAIL FILE:LINE: NAME' with '  missing: RULE' / '  unexpected: RULE (event N:\n"
@@ -312,7 +313,7 @@ static void report_gaps(struct run *r)
             const struct th_rule_info *ri = th_ruleset_rule(s->rs, gaps[i].rule);
             const char *what = gaps[i].no_positive ? "no positive case (no case expects it)"
                                                    : "no negative case (no case without it evaluated the same "
-                                                     "eventName/verb as its positive cases)";
+                                                     "eventName/verb as an event it fired on)";
             if (r->a->require_cases) {
                 printf("FAIL %s:%u: rule '%s': %s\n", ri->file ? ri->file : "?", ri->line, ri->name, what);
                 r->failed++;
@@ -345,8 +346,8 @@ int th_cmd_test(int argc, char **argv)
         r.errors += err.errors ? 1 : 0;
     }
     th_err_free(&err);
-    if (a.require_cases || a.list_untested) {
-        get_set(&r, NULL); /* the default set is checked even when every case file names its own rules */
+    if ((a.require_cases || a.list_untested) && a.nrules) {
+        get_set(&r, NULL); /* rules given with -r are checked even when every case file names its own */
     }
     for (size_t i = 0; i < cases.n; i++) {
         run_file(&r, cases.v[i]);

@@ -16,12 +16,21 @@ struct fired {
     char *summary; /* "event 2: eventName=..., eventID=..." */
 };
 
-/* What a case contributed to coverage: the rules it expected and the event keys it evaluated. */
+/* A rule fired on an event with this key. */
+struct hit {
+    size_t rule;
+    size_t key; /* index in case_log.keys */
+};
+
+/* What a case contributed to coverage: the rules it expected, the event keys it evaluated, and which rules fired on
+ * events of which key. */
 struct case_log {
     size_t *expected;
     size_t nexpected;
     char **keys; /* "ct:StopLogging", "ka:create" */
     size_t nkeys;
+    struct hit *hits;
+    size_t nhits;
 };
 
 struct th_rt_runner {
@@ -60,6 +69,7 @@ static void log_free(struct case_log *c)
     }
     free(c->keys);
     free(c->expected);
+    free(c->hits);
     memset(c, 0, sizeof *c);
 }
 
@@ -121,7 +131,8 @@ static char *summarize(struct th_rt_runner *r, const struct th_event *ev, const 
                         member(r, ev, "eventName", a, sizeof a), member(r, ev, "eventID", b, sizeof b));
 }
 
-static void add_key(struct th_rt_runner *r, const struct th_event *ev)
+/* Records the event's key (CloudTrail eventName / k8s verb) in the current case; returns its index. */
+static size_t add_key(struct th_rt_runner *r, const struct th_event *ev)
 {
     char v[256];
     bool k8s = ev->kind == TH_SRC_K8S_AUDIT;
@@ -130,11 +141,23 @@ static void add_key(struct th_rt_runner *r, const struct th_event *ev)
     for (size_t i = 0; i < r->cur.nkeys; i++) {
         if (strcmp(r->cur.keys[i], key) == 0) {
             free(key);
-            return;
+            return i;
         }
     }
     r->cur.keys = th_xrealloc(r->cur.keys, (r->cur.nkeys + 1) * sizeof *r->cur.keys);
     r->cur.keys[r->cur.nkeys++] = key;
+    return r->cur.nkeys - 1;
+}
+
+static void add_hit(struct th_rt_runner *r, size_t rule, size_t key)
+{
+    for (size_t i = 0; i < r->cur.nhits; i++) {
+        if (r->cur.hits[i].rule == rule && r->cur.hits[i].key == key) {
+            return;
+        }
+    }
+    r->cur.hits = th_xrealloc(r->cur.hits, (r->cur.nhits + 1) * sizeof *r->cur.hits);
+    r->cur.hits[r->cur.nhits++] = (struct hit){rule, key};
 }
 
 static void note_fired(struct th_rt_runner *r, size_t rule, const struct th_event *ev, const char *at)
@@ -174,11 +197,12 @@ static void eval_record(struct th_rt_runner *r, const struct th_record *rec, con
         }
         return;
     }
-    add_key(r, &ev);
+    size_t key = add_key(r, &ev);
     const uint32_t *rules;
     size_t n = th_eval_event(r->ctx, &ev, r->mode, &rules);
     for (size_t i = 0; i < n; i++) {
         note_fired(r, rules[i], &ev, at);
+        add_hit(r, rules[i], key);
     }
 }
 
@@ -369,28 +393,33 @@ static bool lists(const struct case_log *cl, size_t rule)
     return false;
 }
 
-static bool shares_key(const struct case_log *a, const struct case_log *b)
+static bool has_key(const struct case_log *cl, const char *key)
 {
-    for (size_t i = 0; i < a->nkeys; i++) {
-        for (size_t j = 0; j < b->nkeys; j++) {
-            if (strcmp(a->keys[i], b->keys[j]) == 0) {
-                return true;
-            }
+    for (size_t i = 0; i < cl->nkeys; i++) {
+        if (strcmp(cl->keys[i], key) == 0) {
+            return true;
         }
     }
     return false;
 }
 
-/* A negative case for `rule`: does not list it, and shares an event key with one of its positive cases. */
+/* A negative case for `rule`: a case that does not list it but evaluated an event whose key is the key of an event
+ * on which the rule fired in a case that lists it. */
 static bool has_negative(const struct th_rt_runner *r, size_t rule)
 {
     for (size_t p = 0; p < r->nlog; p++) {
-        if (!lists(&r->log[p], rule)) {
+        const struct case_log *pos = &r->log[p];
+        if (!lists(pos, rule)) {
             continue;
         }
-        for (size_t q = 0; q < r->nlog; q++) {
-            if (!lists(&r->log[q], rule) && shares_key(&r->log[p], &r->log[q])) {
-                return true;
+        for (size_t h = 0; h < pos->nhits; h++) {
+            if (pos->hits[h].rule != rule) {
+                continue;
+            }
+            for (size_t q = 0; q < r->nlog; q++) {
+                if (!lists(&r->log[q], rule) && has_key(&r->log[q], pos->keys[pos->hits[h].key])) {
+                    return true;
+                }
             }
         }
     }

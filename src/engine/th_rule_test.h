@@ -74,8 +74,8 @@ char *th_rt_resolve_path(const char *case_path, const char *rel);
 struct th_rt_runner;
 
 /* A runner evaluates cases against one compiled ruleset (borrowed, must outlive the runner) and remembers, for
- * --require-cases, which rules each case expected and which event keys (CloudTrail eventName, k8s verb) it
- * evaluated. */
+ * --require-cases, which rules each case expected, which event keys (CloudTrail eventName, k8s verb) it
+ * evaluated, and on which keys each rule fired. */
 struct th_rt_runner *th_rt_runner_new(const struct th_ruleset *rs, enum th_match_mode mode);
 void th_rt_runner_free(struct th_rt_runner *r);
 
@@ -87,8 +87,8 @@ int th_rt_run_case(struct th_rt_runner *r, const struct th_rt_file *f, size_t ca
                    struct th_buf *report, struct th_err *err);
 
 /* --require-cases. A rule is covered when (positive) some case lists it in expect, and (negative) some case that
- * does not list it evaluated an event with the same key (CloudTrail eventName / k8s verb) as an event of one of
- * its positive cases. Fills *gaps (malloc'd, caller frees) with the enabled rules that are not covered. */
+ * does not list it evaluated an event with the same key (CloudTrail eventName / k8s verb) as an event on which the
+ * rule fired in one of its positive cases. Fills *gaps (malloc'd, caller frees) with the enabled rules that are not covered. */
 struct th_rt_gap {
     size_t rule; /* index in the ruleset */
     bool no_positive, no_negative;

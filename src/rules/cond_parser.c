@@ -55,8 +55,10 @@ static void line_bounds(const char *s, size_t n, size_t off, size_t *start, size
     *line = ln;
 }
 
-static struct th_diag *diag_va(struct th_err *err, enum th_sev sev, enum th_code code, const struct th_cond_src *src,
-                               size_t off, size_t caret_len, const char *fmt, va_list ap)
+__attribute__((format(printf, 7, 0))) static struct th_diag *diag_va(struct th_err *err, enum th_sev sev,
+                                                                      enum th_code code, const struct th_cond_src *src,
+                                                                      size_t off, size_t caret_len, const char *fmt,
+                                                                      va_list ap)
 {
     if (!src || !src->text) {
         return th_err_addv(err, sev, code, NULL, 0, 0, fmt, ap);
