@@ -283,23 +283,23 @@ static const char *const UA_CLI[] = {
     "aws-cli/2.15.30 Python/3.11.8 Linux/6.5.0-1016-aws exe/x86_64.ubuntu.22 prompt/off command/s3.cp",
     "aws-cli/2.15.40 Python/3.11.8 Darwin/23.4.0 exe/x86_64 prompt/off command/ec2.describe-instances",
     "aws-cli/2.13.2 Python/3.11.4 Windows/10 exe/AMD64 prompt/off command/sts.get-caller-identity",
-    "aws-cli/1.32.69 md/Botocore#1.34.69 ua/2.0 os/linux#5.15.0-1057-aws md/arch#x86_64 lang/python#3.10.12 "
-    "md/pyimpl#CPython cfg/retry-mode#legacy botocore/1.34.69",
+    ("aws-cli/1.32.69 md/Botocore#1.34.69 ua/2.0 os/linux#5.15.0-1057-aws md/arch#x86_64 lang/python#3.10.12 "
+     "md/pyimpl#CPython cfg/retry-mode#legacy botocore/1.34.69"),
 };
 static const char *const UA_SDK[] = {
-    "Boto3/1.34.69 md/Botocore#1.34.69 ua/2.0 os/linux#5.10.210-201.852.amzn2.x86_64 md/arch#x86_64 "
-    "lang/python#3.11.8 md/pyimpl#CPython cfg/retry-mode#legacy Botocore/1.34.69",
+    ("Boto3/1.34.69 md/Botocore#1.34.69 ua/2.0 os/linux#5.10.210-201.852.amzn2.x86_64 md/arch#x86_64 "
+     "lang/python#3.11.8 md/pyimpl#CPython cfg/retry-mode#legacy Botocore/1.34.69"),
     "aws-sdk-go-v2/1.25.2 os/linux lang/go#1.22.1 md/GOOS#linux md/GOARCH#amd64 api/s3#1.51.1",
-    "aws-sdk-java/2.25.11 Linux/5.10.210-201.852.amzn2.x86_64 OpenJDK_64-Bit_Server_VM/17.0.10+8-LTS Java/17.0.10 "
-    "vendor/Amazon.com_Inc. io/sync http/Apache cfg/retry-mode/standard",
+    ("aws-sdk-java/2.25.11 Linux/5.10.210-201.852.amzn2.x86_64 OpenJDK_64-Bit_Server_VM/17.0.10+8-LTS Java/17.0.10 "
+     "vendor/Amazon.com_Inc. io/sync http/Apache cfg/retry-mode/standard"),
     "aws-sdk-js/3.540.0 ua/2.0 os/linux#5.10.213-201.855.amzn2.x86_64 lang/js md/nodejs#20.11.1 api/dynamodb#3.540.0",
 };
 static const char *const UA_TF[] = {
-    "APN/1.0 HashiCorp/1.0 Terraform/1.7.5 (+https://www.terraform.io) terraform-provider-aws/5.41.0 "
-    "(+https://registry.terraform.io/providers/hashicorp/aws) aws-sdk-go-v2/1.25.3 ua/2.0 os/linux lang/go#1.21.8 "
-    "md/GOOS#linux md/GOARCH#amd64 api/ec2#1.149.3",
-    "APN/1.0 HashiCorp/1.0 Terraform/1.6.6 (+https://www.terraform.io) terraform-provider-aws/5.31.0 "
-    "(+https://registry.terraform.io/providers/hashicorp/aws) aws-sdk-go/1.49.13 (go1.21.5; linux; amd64)",
+    ("APN/1.0 HashiCorp/1.0 Terraform/1.7.5 (+https://www.terraform.io) terraform-provider-aws/5.41.0 "
+     "(+https://registry.terraform.io/providers/hashicorp/aws) aws-sdk-go-v2/1.25.3 ua/2.0 os/linux lang/go#1.21.8 "
+     "md/GOOS#linux md/GOARCH#amd64 api/ec2#1.149.3"),
+    ("APN/1.0 HashiCorp/1.0 Terraform/1.6.6 (+https://www.terraform.io) terraform-provider-aws/5.31.0 "
+     "(+https://registry.terraform.io/providers/hashicorp/aws) aws-sdk-go/1.49.13 (go1.21.5; linux; amd64)"),
 };
 static const char *const UA_NODE[] = {
     "kubernetes/v1.29.1-eks-b9c9ed7 aws-sdk-go/1.48.14 (go1.21.6; linux; amd64)",
@@ -308,13 +308,13 @@ static const char *const UA_NODE[] = {
     "aws-sdk-go/1.44.327 (go1.20.7; linux; amd64) exec-env/fluent-bit",
 };
 static const char *const UA_CONSOLE[] = {
-    "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/123.0.0.0 "
-    "Safari/537.36",
+    ("Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/123.0.0.0 "
+     "Safari/537.36"),
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:124.0) Gecko/20100101 Firefox/124.0",
     "AWS Internal",
     "console.amazonaws.com",
-    "[S3Console/0.4, aws-internal/3 aws-sdk-java/1.12.660 Linux/5.10.213-180.866.amzn2int.x86_64 "
-    "OpenJDK_64-Bit_Server_VM/25.402-b08 java/1.8.0_402 vendor/Oracle_Corporation cfg/retry-mode/standard]",
+    ("[S3Console/0.4, aws-internal/3 aws-sdk-java/1.12.660 Linux/5.10.213-180.866.amzn2int.x86_64 "
+     "OpenJDK_64-Bit_Server_VM/25.402-b08 java/1.8.0_402 vendor/Oracle_Corporation cfg/retry-mode/standard]"),
 };
 
 static void ip_private(struct rng *r, char *out)
@@ -481,7 +481,7 @@ static void who_pick(struct rng *r, enum who_class c, struct who *w)
         return;
     case W_READER:
         if (x < 35) { who_vendor(r, w); } else if (x < 65) { who_service_linked(r, w); }
-        else if (x < 85) { who_human(r, w); } else { who_node(r, w); }
+        else if (x < 85) { who_human(r, w); } else { who_github(r, w); }
         return;
     case W_ANY:
     default:
@@ -676,12 +676,16 @@ static void b_null(struct gen *g, struct ev *e, struct jw *j)
     jw_null(j, "responseElements");
 }
 
-static void role_target(struct gen *g, char *role, size_t n)
+/* The role an AssumeRole call targets. IAM users (long-term keys, no MFA) only assume the non-privileged roles
+ * they are meant to: admin-like roles taken that way are what the attack events are for. */
+static void role_target(struct gen *g, const struct who *w, char *role, size_t n)
 {
     static const char *const roles[] = {"eks-prod-nodes-NodeInstanceRole-7QX2M4K9P1ZL", "orders-processor-role-x1y2z3",
                                         "payments-api-irsa", "DatadogIntegrationRole", "OrganizationAccountAccessRole",
                                         "ecsTaskExecutionRole", "terraform-apply"};
-    snprintf(role, n, "%s", PICK(&g->r, roles));
+    static const char *const user_roles[] = {"terraform-apply", "ReadOnlyAuditRole", "ecsTaskExecutionRole"};
+    const char *pick = w->type == ID_IAMUSER ? PICK(&g->r, user_roles) : PICK(&g->r, roles);
+    snprintf(role, n, "%s", pick);
 }
 
 static void credentials(struct gen *g, struct ev *e, struct jw *j, const char *role, const char *session)
@@ -707,7 +711,7 @@ static void credentials(struct gen *g, struct ev *e, struct jw *j, const char *r
 static void b_assume_role(struct gen *g, struct ev *e, struct jw *j)
 {
     char role[96], session[64];
-    role_target(g, role, sizeof role);
+    role_target(g, &e->who, role, sizeof role);
     if (e->who.type == ID_AWSSERVICE) {
         rand_res_id(&g->r, "", session, 32);
     } else {
