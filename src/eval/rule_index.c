@@ -189,13 +189,15 @@ size_t th_index_candidates(struct th_eval_ctx *ctx, struct th_event *ev)
             continue;
         }
         const struct th_idxmap_entry *e = th_idxmap_get(&rs->by_key[k][f], v.u.s.p, v.u.s.n);
-        if (e) {
+        if (e && e->n) {
             memcpy(ctx->cand + n, e->rules, e->n * sizeof *e->rules);
             n += e->n;
         }
     }
-    memcpy(ctx->cand + n, rs->always[k], rs->nalways[k] * sizeof *rs->always[k]);
-    n += rs->nalways[k];
+    if (rs->nalways[k]) {
+        memcpy(ctx->cand + n, rs->always[k], rs->nalways[k] * sizeof *rs->always[k]);
+        n += rs->nalways[k];
+    }
     if (n > 1) {
         qsort(ctx->cand, n, sizeof *ctx->cand, cmp_u32); /* a rule is indexed under one field only: no duplicates */
     }

@@ -81,7 +81,7 @@ expect_rc require 1
 expect_line require out "FAIL tests/fixtures/rule_tests/rules.yaml:11: rule 'Test Trail Deleted': no positive case (no case expects it)"
 grep -q "^FAIL tests/fixtures/rule_tests/rules.yaml:19: rule 'Test Pod Exec': no negative case" "$work/require.out" ||
     fail "require: Test Pod Exec not reported as lacking a negative case"
-grep -q "Test Logging Stopped" "$work/require.out" | grep -q FAIL && fail "require: a covered rule was reported"
+grep -q "^FAIL.*'Test Logging Stopped'" "$work/require.out" && fail "require: a covered rule was reported"
 expect_last require "3 passed, 2 failed"
 
 run require_ok --require-cases tests/fixtures/rule_tests/pass.yaml
@@ -95,12 +95,11 @@ grep -q "^untested tests/fixtures/rule_tests/rules.yaml:11: Test Trail Deleted: 
     fail "list: Test Trail Deleted not listed"
 expect_last list "3 passed, 0 failed"
 
-# A directory is walked recursively in sorted order (bad_* first); the bad files make it exit 4.
+# A directory is walked recursively in sorted order; files that are not *.yaml are ignored.
 mkdir -p "$work/tree/sub"
-cp "$fx/pass.yaml" "$work/tree/sub/b.yaml"
+sed "s#tests/fixtures/rule_tests/events.jsonl#events.jsonl#" "$fx/pass.yaml" >"$work/tree/sub/b.yaml"
 cp "$fx/fail.yaml" "$work/tree/a.yaml"
-cp "$fx/rules.yaml" "$fx/events.jsonl" "$work/tree/"
-cp "$fx/rules.yaml" "$fx/events.jsonl" "$work/tree/sub/"
+cp "$fx/rules.yaml" "$fx/events.jsonl" "$work/" # outside the tree: found by looking in parent directories
 echo "not: [a case file" >"$work/tree/notes.txt"
 run tree "$work/tree"
 expect_rc tree 1
