@@ -4,8 +4,8 @@
 #   bench/run.sh                       1M events, seed 42, core 0, best of 3
 #   BENCH_COUNT=200000 BENCH_CPU=1 BENCH_RUNS=5 bench/run.sh
 # Steps: Release build in build-bench (-DTH_BENCH=ON); generate bench/out/ct-N.ndjson and the records-gz
-# directory bench/out/ct-N-gz once (reused when present); run each method RUNS times under taskset, keep the best
-# rate and the largest peak RSS. Methods whose program is missing (not built, no simdjson, no jq, no replay
+# directory bench/out/ct-N-gz once (reused when present); run the methods RUNS rounds under taskset (round-robin,
+# so a slow phase of a shared machine hits all alike), keep each method's best rate and largest peak RSS. Methods whose program is missing (not built, no simdjson, no jq, no replay
 # command) are skipped with a note, never fatal.
 # Invariant: every method reads the same generated data and extracts the same fields (bench/fields.txt); the
 # in-process methods print a checksum of what they extracted and the script warns when they disagree.
@@ -70,9 +70,7 @@ GZ_BYTES=$(du -sb "$GZ" | cut -f1)
 GZ_FILES=$(find "$GZ" -name '*.json.gz' | wc -l)
 
 # ---------------------------------------------------------------- measuring
-# Each row: label|events_per_s|mb_per_s|peak_rss_kb|command
-ROWS=()
-CHECKS=()
+# Each row of the report: label|events_per_s|mb_per_s|peak_rss_kb|command
 PIN=(taskset -c "$CPU")
 command -v taskset >/dev/null || { note "warning: taskset missing, not pinning"; PIN=(); }
 TIMEBIN=/usr/bin/time
@@ -98,89 +96,108 @@ timed() { # timed OUTFILE ERRFILE TIMEFILE cmd... ; prints wall seconds, leaves 
     awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.6f", b - a }'
 }
 
-# In-process rate: the program prints events/s as the last stdout line (its own timer, no process start-up).
-bench_rate() { # label bytes_per_event cmd...
-    local label=$1 bpe=$2
-    shift 2
-    local best=0 rss=0 r k chk=""
-    for ((k = 0; k < RUNS; k++)); do
-        timed "$TMP/o" "$TMP/e" "$TMP/t" "$@" >/dev/null
-        r=$(tail -n 1 "$TMP/o" | tr -dc '0-9')
-        if [ -z "$r" ]; then
-            note "warning: $label failed: $(tail -n 3 "$TMP/e")"
-            return 0
+# Methods are registered first, then run round-robin (RUNS rounds, every method once per round) so that a slow
+# phase of a shared machine hits every method alike. Per method: kind (rate = the program prints events/s as its
+# last stdout line, timed inside; wall = whole process, events / wall seconds), events, bytes, command (%q-quoted).
+M_LABEL=() M_KIND=() M_EVENTS=() M_BYTES=() M_CMD=() M_SHOW=()
+show_cmd() { # the command as a person would type it (single quotes where needed), paths relative to the source
+    local a out=""
+    for a in "$@"; do
+        a=${a#"$SRC"/}
+        if [[ $a =~ ^[A-Za-z0-9_./=:,+@-]+$ ]]; then
+            out+="$a "
+        else
+            out+="'${a//\'/\'\\\'\'}' "
         fi
-        [ "$r" -gt "$best" ] && best=$r
-        local m
-        m=$(rss_of "$TMP/t")
-        [ "${m:-0}" -gt "$rss" ] && rss=$m
-        chk=$(sed -n 's/.*checksum \([0-9]*\).*/\1/p' "$TMP/e" | tail -n 1)
     done
-    ROWS+=("$label|$best|$(awk -v r="$best" -v b="$bpe" 'BEGIN { printf "%.0f", r * b / 1e6 }')|$rss|$*")
-    [ -n "$chk" ] && CHECKS+=("$label: $chk")
-    note "   $label: $best events/s (checksum ${chk:-n/a})"
+    printf '%s' "${out% }"
+}
+add_method() { # kind label events bytes cmd...
+    M_KIND+=("$1") M_LABEL+=("$2") M_EVENTS+=("$3") M_BYTES+=("$4")
+    shift 4
+    M_CMD+=("$(printf '%q ' "$@")")
+    M_SHOW+=("$(show_cmd "$@")")
 }
 
-# Whole process, wall clock: events / seconds.
-bench_wall() { # label events bytes cmd...
-    local label=$1 events=$2 bytes=$3
-    shift 3
-    local best="" rss=0 s k
-    for ((k = 0; k < RUNS; k++)); do
-        s=$(timed "$TMP/o" "$TMP/e" "$TMP/t" "$@")
-        if [ "$(cat "$TMP/rc")" -gt 1 ]; then # 1 = detections found, still a complete run
-            note "warning: $label failed (exit $(cat "$TMP/rc")): $(tail -n 3 "$TMP/e")"
+BEST=() RSS=() CHK=() DEAD=()
+run_method() { # index
+    local i=$1 s r m
+    [ -n "${DEAD[$i]:-}" ] && return 0
+    eval "set -- ${M_CMD[$i]}"
+    s=$(timed "$TMP/o" "$TMP/e" "$TMP/t" "$@")
+    if [ "${M_KIND[$i]}" = rate ]; then
+        r=$(tail -n 1 "$TMP/o" | tr -dc '0-9')
+        if [ "$(cat "$TMP/rc")" -ne 0 ] || [ -z "$r" ]; then
+            DEAD[$i]=1
+            note "warning: ${M_LABEL[$i]} failed: $(tail -n 3 "$TMP/e")"
             return 0
         fi
-        if [ -z "$best" ] || awk -v a="$s" -v b="$best" 'BEGIN { exit !(a < b) }'; then
-            best=$s
+        CHK[$i]=$(sed -n 's/.*checksum \([0-9]*\).*/\1/p' "$TMP/e" | tail -n 1)
+    else
+        if [ "$(cat "$TMP/rc")" -gt 1 ]; then # 1 = detections found, still a complete run
+            DEAD[$i]=1
+            note "warning: ${M_LABEL[$i]} failed (exit $(cat "$TMP/rc")): $(tail -n 3 "$TMP/e")"
+            return 0
         fi
-        local m
-        m=$(rss_of "$TMP/t")
-        [ "${m:-0}" -gt "$rss" ] && rss=$m
-    done
-    local rate mbs
-    rate=$(awk -v n="$events" -v s="$best" 'BEGIN { printf "%.0f", n / s }')
-    mbs=$(awk -v n="$bytes" -v s="$best" 'BEGIN { printf "%.0f", n / s / 1e6 }')
-    ROWS+=("$label|$rate|$mbs|$rss|$*")
-    note "   $label: $rate events/s (${best}s wall)"
+        r=$(awk -v n="${M_EVENTS[$i]}" -v s="$s" 'BEGIN { printf "%.0f", n / s }')
+    fi
+    [ "$r" -gt "${BEST[$i]:-0}" ] && BEST[$i]=$r
+    m=$(rss_of "$TMP/t")
+    [ "${m:-0}" -gt "${RSS[$i]:-0}" ] && RSS[$i]=$m
+    return 0
 }
 
 BPE=$(awk -v b="$ND_BYTES" -v n="$N" 'BEGIN { printf "%.3f", b / n }')
-note "== measuring on core $CPU, best of $RUNS ($N events, $BPE bytes/event)"
 
-have "$FLOOR" && bench_rate "floor: fread 4 MiB + memchr lines" "$BPE" "$FLOOR" "$ND"
+have "$FLOOR" && add_method rate "floor: fread 4 MiB + memchr lines" "$N" "$ND_BYTES" "$FLOOR" "$ND"
 if have "$FIELDSBIN"; then
-    bench_rate "trailhound th_json: parse (validate + tape)" "$BPE" "$FIELDSBIN" decode "$ND"
-    bench_rate "trailhound th_json: parse + 25 fields" "$BPE" "$FIELDSBIN" fields "$ND" "$FIELDS"
+    add_method rate "trailhound th_json: parse (validate + tape)" "$N" "$ND_BYTES" "$FIELDSBIN" decode "$ND"
+    add_method rate "trailhound th_json: parse + 25 fields" "$N" "$ND_BYTES" "$FIELDSBIN" fields "$ND" "$FIELDS"
 fi
 if have "$SIMD"; then
-    bench_rate "simdjson On-Demand: 25 fields, per line" "$BPE" "$SIMD" "$ND" "$FIELDS" lines
-    bench_rate "simdjson On-Demand: 25 fields, iterate_many" "$BPE" "$SIMD" "$ND" "$FIELDS" stream
+    add_method rate "simdjson On-Demand: 25 fields, per line" "$N" "$ND_BYTES" "$SIMD" "$ND" "$FIELDS" lines
+    add_method rate "simdjson On-Demand: 25 fields, iterate_many" "$N" "$ND_BYTES" "$SIMD" "$ND" "$FIELDS" stream
 else
     note "   simdjson_fields not built (libsimdjson-dev missing?): skipped"
 fi
-have "$FIELDSBIN" && bench_rate "trailhound file source .json.gz + parse + 25 fields" "$BPE" "$FIELDSBIN" gz "$GZ" "$FIELDS"
-
+have "$FIELDSBIN" && add_method rate "trailhound file source .json.gz + parse + 25 fields" "$N" "$ND_BYTES" \
+    "$FIELDSBIN" gz "$GZ" "$FIELDS"
 if command -v jq >/dev/null; then
     JQ_EXPR="[$(grep -v '^#' "$FIELDS" | sed '/^[[:space:]]*$/d; s/^/./' | paste -sd, -)]"
-    bench_wall "jq -c (first $HEAD_LINES lines, scaled)" "$HEAD_LINES" "$HEAD_BYTES" jq -c "$JQ_EXPR" "$HEAD"
+    add_method wall "jq -c (first $HEAD_LINES lines, scaled)" "$HEAD_LINES" "$HEAD_BYTES" jq -c "$JQ_EXPR" "$HEAD"
 else
     note "   jq not installed: skipped"
 fi
-
 if have "$TH" && "$TH" replay --help 2>/dev/null | grep -q -- '--no-rules'; then
     QUIET=(--quiet)
     "$TH" replay --help | grep -q -- '--no-progress' && QUIET+=(--no-progress)
-    bench_wall "trailhound replay --no-rules, NDJSON (whole process)" "$N" "$ND_BYTES" \
+    add_method wall "trailhound replay --no-rules, NDJSON (whole process)" "$N" "$ND_BYTES" \
         "$TH" replay --no-rules "${QUIET[@]}" "$ND"
-    bench_wall "trailhound replay --no-rules, .json.gz dir (whole process)" "$N" "$ND_BYTES" \
+    add_method wall "trailhound replay --no-rules, .json.gz dir (whole process)" "$N" "$ND_BYTES" \
         "$TH" replay --no-rules "${QUIET[@]}" "$GZ"
-    bench_wall "trailhound replay, bundled rules, NDJSON (whole process)" "$N" "$ND_BYTES" \
+    add_method wall "trailhound replay, bundled rules, NDJSON (whole process)" "$N" "$ND_BYTES" \
         "$TH" replay "${QUIET[@]}" "$ND"
 else
     note "   trailhound replay (with --no-rules) not available: skipped"
 fi
+
+note "== measuring on core $CPU, $RUNS rounds ($N events, $BPE bytes/event)"
+for ((k = 1; k <= RUNS; k++)); do
+    for i in "${!M_LABEL[@]}"; do
+        run_method "$i"
+    done
+    note "   round $k done"
+done
+
+ROWS=() CHECKS=()
+for i in "${!M_LABEL[@]}"; do
+    [ -n "${DEAD[$i]:-}" ] && continue
+    rate=${BEST[$i]:-0}
+    mbs=$(awk -v r="$rate" -v b="${M_BYTES[$i]}" -v n="${M_EVENTS[$i]}" 'BEGIN { printf "%.0f", r * b / n / 1e6 }')
+    ROWS+=("${M_LABEL[$i]}|$rate|$mbs|${RSS[$i]:-0}|${M_SHOW[$i]}")
+    [ -n "${CHK[$i]:-}" ] && CHECKS+=("${M_LABEL[$i]}: ${CHK[$i]}")
+    note "   ${M_LABEL[$i]}: $rate events/s"
+done
 
 # ---------------------------------------------------------------- report
 SIMD_RATE=0
@@ -207,7 +224,8 @@ REPORT=$OUT/results-$(date -u +%Y%m%dT%H%M%SZ).md
     echo
     echo "MB/s counts uncompressed JSON for every row (the .json.gz rows read $GZ_FILES files, $(awk -v b="$GZ_BYTES" 'BEGIN { printf "%.0f", b / 1e6 }') MB compressed)."
     echo "In-process rows time open-to-last-record inside the program; whole-process rows are wall clock including"
-    echo "start-up. jq runs on the first $HEAD_LINES lines and its rate is scaled. Best of $RUNS runs, pinned with taskset -c $CPU."
+    echo "start-up. jq runs on the first $HEAD_LINES lines and its rate is scaled. Best of $RUNS interleaved rounds, pinned"
+    echo "with taskset -c $CPU."
     if [ "${#CHECKS[@]}" -gt 0 ]; then
         echo
         echo "Extraction checksums (sum over present fields of 1 + string length; field rows must agree):"
@@ -226,7 +244,7 @@ REPORT=$OUT/results-$(date -u +%Y%m%dT%H%M%SZ).md
     echo "Per-row commands:"
     for row in "${ROWS[@]}"; do
         IFS='|' read -r label _ _ _ cmd <<<"$row"
-        echo "- $label: \`${cmd//$SRC\//}\`"
+        echo "- $label: \`$cmd\`"
     done
 } | tee "$REPORT"
 
