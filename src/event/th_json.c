@@ -26,8 +26,53 @@ void th_json_init(struct th_json *doc)
     doc->limits.max_depth = DEFAULT_MAX_DEPTH;
 }
 
+/* Member index: for objects with at least MEMIDX_MIN members, the first lookup builds a small open-addressing
+ * hash table of (tag, key node) for every member, so later lookups take one or two probes instead of walking
+ * sibling links through the tape. A tag summarises a key in O(1) (length, first, middle and last byte); a tag hit
+ * is confirmed with memcmp. Objects with escaped keys are not indexed. Up to MEMIDX_SLOTS objects per document are
+ * indexed (direct-mapped by node index). */
+#define MEMIDX_MIN 8
+#define MEMIDX_SLOTS 8
+#define MEMIDX_NONE UINT32_MAX /* slot holds an object that cannot be indexed */
+
+struct th_json_member {
+    uint32_t tag;
+    uint32_t key; /* key node (>= 1); 0 = empty; the value is key + 1 */
+};
+
+struct th_json_memidx {
+    uint32_t obj[MEMIDX_SLOTS];
+    uint32_t start[MEMIDX_SLOTS];
+    uint32_t mask[MEMIDX_SLOTS];
+    struct th_json_member *pool;
+    uint32_t n, cap;
+};
+
+#define key_tag th_json_key_tag
+
+static inline uint32_t tag_hash(uint32_t tag)
+{
+    return (tag * 2654435761u) >> 16;
+}
+
+static void memidx_reset(struct th_json *doc)
+{
+    if (!doc->idx) {
+        doc->idx = th_xcalloc(1, sizeof *doc->idx);
+    }
+    for (int i = 0; i < MEMIDX_SLOTS; i++) {
+        doc->idx->obj[i] = TH_JNONE;
+    }
+    doc->idx->n = 0;
+}
+
 void th_json_free(struct th_json *doc)
 {
+    if (doc->idx) {
+        free(doc->idx->pool);
+        free(doc->idx);
+        doc->idx = NULL;
+    }
     free(doc->nodes);
     doc->nodes = NULL;
     doc->n = doc->cap = 0;
@@ -348,6 +393,7 @@ int th_json_parse(struct th_json *doc, const char *src, size_t n)
         return fail(doc, &jp, jp.s, TH_E_TOO_LARGE, "document larger than 4 GiB");
     }
     ensure_nodes(doc, n);
+    memidx_reset(doc);
     jp.nodes = doc->nodes;
     jp.n = 0;
     if (max_depth > 256) {
@@ -501,7 +547,8 @@ uint32_t th_json_next(const struct th_json *doc, uint32_t node, uint32_t parent)
 static size_t unescape_into(const char *s, size_t n, char *out);
 
 /* Compares a key node with escapes against key bytes (rare path). */
-static bool escaped_key_eq(const struct th_json *doc, const struct th_jnode *k, const char *key, size_t keylen)
+__attribute__((noinline)) static bool escaped_key_eq(const struct th_json *doc, const struct th_jnode *k,
+                                                    const char *key, size_t keylen)
 {
     char small[256];
     char *buf = k->len <= sizeof small ? small : th_xmalloc(k->len);
@@ -513,39 +560,148 @@ static bool escaped_key_eq(const struct th_json *doc, const struct th_jnode *k, 
     return eq;
 }
 
-uint32_t th_json_get(const struct th_json *doc, uint32_t obj, const char *key, size_t keylen)
+/* a[0..n) == b[0..n) for short keys without a library call: two overlapping 8-byte loads cover 8..16 bytes. */
+static inline bool bytes_eq(const char *a, const char *b, size_t n)
+{
+    uint64_t x, y, u, v;
+    if (n >= 8 && n <= 16) {
+        memcpy(&x, a, 8);
+        memcpy(&y, b, 8);
+        memcpy(&u, a + n - 8, 8);
+        memcpy(&v, b + n - 8, 8);
+        return ((x ^ y) | (u ^ v)) == 0;
+    }
+    if (n < 8) {
+        for (size_t i = 0; i < n; i++) {
+            if (a[i] != b[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+    return memcmp(a, b, n) == 0;
+}
+
+static inline bool key_matches(const struct th_json *doc, const struct th_jnode *kn, const char *key, size_t keylen)
+{
+    if (kn->flags & TH_JF_ESCAPED) {
+        return escaped_key_eq(doc, kn, key, keylen);
+    }
+    return kn->len == keylen && bytes_eq(doc->src + kn->off, key, keylen);
+}
+
+/* Returns the hash table of obj (building it on first use), or NULL when obj cannot be indexed. */
+static const struct th_json_member *memidx_table(const struct th_json *doc, uint32_t obj, uint32_t *mask)
+{
+    struct th_json_memidx *ix = doc->idx;
+    const struct th_jnode *nodes = doc->nodes;
+    uint32_t slot = obj % MEMIDX_SLOTS;
+    if (ix->obj[slot] == obj) {
+        *mask = ix->mask[slot];
+        return ix->mask[slot] == MEMIDX_NONE ? NULL : ix->pool + ix->start[slot];
+    }
+    uint32_t size = 16;
+    while (size < 2u * nodes[obj].count_hint) {
+        size *= 2;
+    }
+    if (ix->n + size > ix->cap) {
+        uint32_t cap = ix->cap ? ix->cap : 1024;
+        while (cap < ix->n + size) {
+            cap *= 2;
+        }
+        ix->pool = th_xrealloc(ix->pool, cap * sizeof *ix->pool);
+        ix->cap = cap;
+    }
+    struct th_json_member *t = ix->pool + ix->n;
+    memset(t, 0, size * sizeof *t);
+    ix->obj[slot] = obj;
+    ix->start[slot] = ix->n;
+    ix->mask[slot] = size - 1;
+    for (uint32_t k = obj + 1, end = nodes[obj].next; k < end; k = nodes[k + 1].next) {
+        const struct th_jnode *kn = &nodes[k];
+        if (kn->flags & TH_JF_ESCAPED) {
+            ix->mask[slot] = MEMIDX_NONE;
+            return NULL;
+        }
+        uint32_t tag = key_tag(doc->src + kn->off, kn->len), h = tag_hash(tag) & (size - 1);
+        while (t[h].key) {
+            h = (h + 1) & (size - 1);
+        }
+        t[h] = (struct th_json_member){tag, k};
+    }
+    ix->n += size;
+    *mask = size - 1;
+    return t;
+}
+
+uint32_t th_json_get_tagged(const struct th_json *doc, uint32_t obj, const char *key, size_t keylen, uint32_t tag)
 {
     if (obj == TH_JNONE || doc->nodes[obj].type != TH_J_OBJECT) {
         return TH_JNONE;
     }
     const struct th_jnode *nodes = doc->nodes;
+    if (doc->idx && nodes[obj].count_hint >= MEMIDX_MIN && nodes[obj].count_hint < 65535) {
+        uint32_t mask;
+        const struct th_json_member *t = memidx_table(doc, obj, &mask);
+        if (t) {
+            uint32_t h = tag_hash(tag) & mask;
+            for (; t[h].key; h = (h + 1) & mask) {
+                const struct th_jnode *kn = &nodes[t[h].key];
+                if (t[h].tag == tag && kn->len == keylen && bytes_eq(doc->src + kn->off, key, keylen)) {
+                    return t[h].key + 1;
+                }
+            }
+            return TH_JNONE;
+        }
+    }
     uint32_t end = nodes[obj].next;
     for (uint32_t k = obj + 1; k < end; k = nodes[k + 1].next) {
-        const struct th_jnode *kn = &nodes[k];
-        if (kn->flags & TH_JF_ESCAPED) {
-            if (escaped_key_eq(doc, kn, key, keylen)) {
-                return k + 1;
-            }
-        } else if (kn->len == keylen && memcmp(doc->src + kn->off, key, keylen) == 0) {
+        if (key_matches(doc, &nodes[k], key, keylen)) {
             return k + 1;
         }
     }
     return TH_JNONE;
 }
 
-uint32_t th_json_getz(const struct th_json *doc, uint32_t obj, const char *key)
-{
-    return th_json_get(doc, obj, key, strlen(key));
-}
-
 uint32_t th_json_path(const struct th_json *doc, uint32_t node, const char *dotted)
 {
     const char *p = dotted;
     while (node != TH_JNONE && *p) {
-        const char *dot = strchr(p, '.');
-        size_t n = dot ? (size_t)(dot - p) : strlen(p);
+        size_t n = 0;
+        while (p[n] && p[n] != '.') {
+            n++;
+        }
         node = th_json_get(doc, node, p, n);
-        p += n + (dot ? 1 : 0);
+        p += n + (p[n] == '.');
+    }
+    return node;
+}
+
+int th_jpath_init(struct th_jpath *path, const char *dotted)
+{
+    const char *p = dotted;
+    path->n = 0;
+    while (*p) {
+        size_t n = 0;
+        while (p[n] && p[n] != '.') {
+            n++;
+        }
+        if (path->n == TH_JPATH_MAX) {
+            return -1;
+        }
+        path->seg[path->n].key = p;
+        path->seg[path->n].len = (uint32_t)n;
+        path->seg[path->n].tag = key_tag(p, n);
+        path->n++;
+        p += n + (p[n] == '.');
+    }
+    return 0;
+}
+
+uint32_t th_jpath_get(const struct th_json *doc, uint32_t node, const struct th_jpath *path)
+{
+    for (uint32_t i = 0; i < path->n && node != TH_JNONE; i++) {
+        node = th_json_get_tagged(doc, node, path->seg[i].key, path->seg[i].len, path->seg[i].tag);
     }
     return node;
 }

@@ -8,9 +8,10 @@
  *   - an object's children alternate key (a STRING node) and value;
  *   - scalars point into the source text (off/len); string nodes exclude the quotes and carry
  *     TH_JF_ESCAPED when the raw text holds a backslash (then th_json_str() unescapes into scratch).
- * Invariants: doc->src is borrowed and must outlive every lookup; node 0 is the root; all lookups are
- * read-only, so one parsed doc can be shared by readers. A doc is reused across parses (its node array grows
- * once and stays), which keeps the per-event hot path allocation-free.
+ * Invariants: doc->src is borrowed and must outlive every lookup; node 0 is the root. A doc is reused across
+ * parses (its node array grows once and stays), which keeps the per-event hot path allocation-free. Lookups on
+ * objects with many members build a small member index on first use (so later lookups need not walk the tape):
+ * a doc belongs to one thread at a time.
  *
  * Field extractors must only use this API (never peek at raw bytes): a second backend built from a jansson
  * DOM (tests/unit/json_oracle.c) fills the same tape so every field can be checked against jansson. */
@@ -51,6 +52,8 @@ struct th_json_limits {
     uint32_t max_depth; /* nesting limit; default 128 */
 };
 
+struct th_json_memidx; /* lazily built member index (th_json.c) */
+
 struct th_json {
     const char *src; /* borrowed */
     size_t srclen;
@@ -61,6 +64,7 @@ struct th_json {
     int err_code;        /* enum th_code: TH_E_JSON_SYNTAX, TH_E_JSON_UTF8, TH_E_JSON_DEPTH, TH_E_TOO_LARGE */
     size_t err_off;      /* byte offset of the problem */
     const char *err_msg; /* static text, e.g. "expected ':' after object key" */
+    struct th_json_memidx *idx; /* owned; allocated by th_json_parse, NULL for tapes built elsewhere */
 };
 
 void th_json_init(struct th_json *doc);
@@ -78,11 +82,43 @@ static inline enum th_jtype th_json_type(const struct th_json *doc, uint32_t i)
     return (enum th_jtype)doc->nodes[i].type;
 }
 
+/* A key's tag: length, first, middle and last byte. O(1); folds to a constant for string literals. */
+static inline uint32_t th_json_key_tag(const char *k, size_t n)
+{
+    if (n == 0) {
+        return 0;
+    }
+    const uint8_t *u = (const uint8_t *)k;
+    return ((uint32_t)(n & 0xFF)) | ((uint32_t)u[0] << 8) | ((uint32_t)u[n / 2] << 16) | ((uint32_t)u[n - 1] << 24);
+}
+
+/* The lookup with the key's tag precomputed (hot paths resolve their keys once). */
+uint32_t th_json_get_tagged(const struct th_json *doc, uint32_t obj, const char *key, size_t keylen, uint32_t tag);
+
 /* Object member lookup by key (exact bytes, escapes in stored keys handled). Returns the value node or TH_JNONE
  * (also when obj is TH_JNONE or not an object). */
-uint32_t th_json_get(const struct th_json *doc, uint32_t obj, const char *key, size_t keylen);
-/* Shorthand for a NUL-terminated key. */
-uint32_t th_json_getz(const struct th_json *doc, uint32_t obj, const char *key);
+static inline uint32_t th_json_get(const struct th_json *doc, uint32_t obj, const char *key, size_t keylen)
+{
+    return th_json_get_tagged(doc, obj, key, keylen, th_json_key_tag(key, keylen));
+}
+/* Shorthand for a NUL-terminated key (inline, so strlen of a literal folds to a constant). */
+static inline uint32_t th_json_getz(const struct th_json *doc, uint32_t obj, const char *key)
+{
+    return th_json_get(doc, obj, key, __builtin_strlen(key));
+}
+/* A dotted path split and tagged once (at rule-compile or program start), then followed per event without
+ * re-scanning the text. Keys are borrowed from the string given to th_jpath_init. */
+#define TH_JPATH_MAX 8
+struct th_jpath {
+    uint32_t n;
+    struct {
+        const char *key;
+        uint32_t len, tag;
+    } seg[TH_JPATH_MAX];
+};
+int th_jpath_init(struct th_jpath *path, const char *dotted); /* -1 if deeper than TH_JPATH_MAX */
+uint32_t th_jpath_get(const struct th_json *doc, uint32_t node, const struct th_jpath *path);
+
 /* Follows a dotted path of plain keys ("userIdentity.sessionContext.sessionIssuer.userName"). */
 uint32_t th_json_path(const struct th_json *doc, uint32_t node, const char *dotted);
 /* RFC 6901 JSON pointer ("" is the node itself; "/a/0/b"; ~0 and ~1 escapes). */
