@@ -256,6 +256,7 @@ static enum th_split_ev finish_rec(struct th_split *s, struct th_split_out *out,
     }
     out->off = (size_t)s->rec_start;
     out->len = (size_t)(end - s->rec_start);
+    s->fast_ok = top && by_line && out->kind == TH_SPLIT_R_OBJECT && s->last_key != K_DIGEST;
     return TH_SPLIT_RECORD;
 }
 
@@ -640,6 +641,183 @@ static void check_oversize(struct th_split *s, size_t len)
     }
 }
 
+/* ---- fast path: one plain object per line ----
+ * Once an input has shown plain one-object lines, a line that starts with '{' is scanned by this tight loop
+ * (strings skipped 16 bytes at a time, only brackets counted) instead of the byte-by-byte state machine. It
+ * commits only when the object closes at the end of its line and its first key is not an envelope key; in any
+ * other case it leaves the state untouched and the general scanner takes the line, with its exact diagnostics.
+ * Bracket pairing and everything else inside the record is checked by the validating parse that follows. */
+
+/* Index just past the string whose body starts at i; 0 when it does not close on this line within n. */
+static size_t skip_string(const char *p, size_t i, size_t n)
+{
+    for (;;) {
+        i = find_special(p, i, n);
+        if (i >= n || p[i] == '\n') {
+            return 0;
+        }
+        if (p[i] == '"') {
+            return i + 1;
+        }
+        i += 2; /* backslash and the escaped byte */
+    }
+}
+
+/* True when the object starting at start has a first key that makes it an envelope (or a kind:EventList). */
+static bool envelope_first_key(const char *p, size_t start, size_t n)
+{
+    size_t i = start + 1;
+    while (i < n && (p[i] == ' ' || p[i] == '\t')) {
+        i++;
+    }
+    if (i >= n || p[i] != '"') {
+        return false;
+    }
+    size_t end = skip_string(p, i + 1, n);
+    if (!end) {
+        return true; /* let the general scanner report it */
+    }
+    size_t klen = end - i - 2;
+    if (classify_key(p + i + 1, klen) != K_OTHER) {
+        return true;
+    }
+    if (klen == 4 && memcmp(p + i + 1, "kind", 4) == 0) {
+        return end + 12 <= n && memcmp(p + end, ":\"EventList\"", 12) == 0;
+    }
+    return false;
+}
+
+/* Bit masks of 64 bytes: quote, backslash, brackets, newline. */
+struct block_masks {
+    uint64_t quote, bslash, open, close, nl;
+};
+
+static uint64_t eq_mask64(const char *p, char c)
+{
+#ifdef __SSE2__
+    const __m128i v = _mm_set1_epi8(c);
+    uint64_t m = 0;
+    for (int k = 0; k < 4; k++) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * k));
+        m |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x, v)) << (16 * k);
+    }
+    return m;
+#else
+    uint64_t m = 0;
+    for (int k = 0; k < 64; k++) {
+        m |= (uint64_t)(p[k] == c) << k;
+    }
+    return m;
+#endif
+}
+
+static void block_scan(const char *p, struct block_masks *m)
+{
+    m->quote = eq_mask64(p, '"');
+    m->bslash = eq_mask64(p, '\\');
+    m->open = eq_mask64(p, '{') | eq_mask64(p, '[');
+    m->close = eq_mask64(p, '}') | eq_mask64(p, ']');
+    m->nl = eq_mask64(p, '\n');
+}
+
+/* Bit i set when byte i is inside a string (opening quote included, closing excluded), given the state before. */
+static uint64_t string_mask(uint64_t quote, uint64_t inside_before)
+{
+    uint64_t x = quote;
+    x ^= x << 1;
+    x ^= x << 2;
+    x ^= x << 4;
+    x ^= x << 8;
+    x ^= x << 16;
+    x ^= x << 32;
+    return x ^ inside_before;
+}
+
+/* Scans the object at start to the end of its line, 64 bytes at a time: string regions from quote parity, brackets
+ * counted outside strings. Returns the index just past the object, or 0 when the fast path must not decide
+ * (escapes, unfinished, truncated, oversized, several values or trailing text on the line). */
+static size_t fast_scan_line(const char *buf, size_t start, size_t len, size_t limit)
+{
+    char tail[64];
+    uint64_t inside = 0;
+    uint32_t depth = 0;
+    size_t end = 0;
+    for (size_t base = start; base < len; base += 64) {
+        const char *p = buf + base;
+        if (len - base < 64) {
+            memset(tail, ' ', sizeof tail);
+            memcpy(tail, p, len - base);
+            p = tail;
+        }
+        if (limit && base - start > limit) {
+            return 0;
+        }
+        struct block_masks m;
+        block_scan(p, &m);
+        if (m.bslash) {
+            return 0; /* escapes: let the general scanner handle this line */
+        }
+        uint64_t in = string_mask(m.quote, inside);
+        inside = (uint64_t)((int64_t)in >> 63);
+        uint64_t events = (m.open | m.close | m.nl) & ~in;
+        if (m.nl & in) {
+            return 0; /* a raw newline inside a string (here or on a following line): the general scanner decides */
+        }
+        while (events) {
+            int bit = __builtin_ctzll(events);
+            events &= events - 1;
+            uint64_t one = 1ull << bit;
+            if (m.nl & one) {
+                return depth == 0 && end ? end : 0; /* the line ended */
+            }
+            if (end) {
+                return 0; /* more brackets after the object closed */
+            }
+            if (m.open & one) {
+                depth++;
+            } else if (depth-- == 0) {
+                return 0;
+            } else if (depth == 0) {
+                end = base + (size_t)bit + 1;
+            }
+        }
+        if (len - base <= 64) {
+            break;
+        }
+    }
+    return 0; /* no newline seen: the end of the input (or of the buffer) decides in the general scanner */
+}
+
+static enum th_split_ev fast_line_record(struct th_split *s, const char *buf, size_t len, bool eof,
+                                         struct th_split_out *out)
+{
+    size_t start = (size_t)s->pos;
+    (void)eof;
+    if (envelope_first_key(buf, start, len)) {
+        return TH_SPLIT_MORE;
+    }
+    size_t limit = rec_limit(s);
+    size_t i = fast_scan_line(buf, start, len, limit);
+    if (!i || (limit && i - start > limit)) {
+        return TH_SPLIT_MORE;
+    }
+    for (size_t j = i; buf[j] != '\n'; j++) {
+        if (buf[j] != ' ' && buf[j] != '\t' && buf[j] != '\r') {
+            return TH_SPLIT_MORE; /* text after the object on its line */
+        }
+    }
+    value_start(s, '{');
+    s->pos = (int64_t)i;
+    s->in_rec = false;
+    s->expect = E_VALUE;
+    fill_where(s, out, true);
+    out->kind = TH_SPLIT_R_OBJECT;
+    out->off = start;
+    out->len = i - start;
+    s->rec_line = 0;
+    return TH_SPLIT_RECORD;
+}
+
 enum th_split_ev th_split_next(struct th_split *s, const char *buf, size_t len, bool eof, struct th_split_out *out)
 {
     if (!s->bom_checked) {
@@ -664,6 +842,13 @@ enum th_split_ev th_split_next(struct th_split *s, const char *buf, size_t len, 
             continue;
         }
         enum th_split_ev ev = TH_SPLIT_MORE;
+        if (s->fast_ok && s->lex == L_NORMAL && s->depth == 0 && s->mode == M_LINE && s->values_in_line == 0 &&
+            s->ctx == C_TOP && buf[s->pos] == '{' && !s->awslogs) {
+            ev = fast_line_record(s, buf, len, eof, out);
+            if (ev != TH_SPLIT_MORE) {
+                return ev;
+            }
+        }
         switch (s->lex) {
         case L_STRING:
             ev = string_bytes(s, buf, len, out);

@@ -82,6 +82,7 @@ struct th_split {
     int last_key;
     bool control_msg, awslogs;
     bool saw_value;
+    bool fast_ok; /* the input has shown plain one-object lines: later lines may take the fast path */
     char tok[8]; /* first bytes of a top-level scalar, to tell `true` from `title:` */
     uint8_t toklen;
 };
