@@ -720,6 +720,26 @@ static void block_scan(const char *p, struct block_masks *m)
     m->nl = eq_mask64(p, '\n');
 }
 
+/* Bit i set when byte i is escaped by a backslash: each backslash not itself escaped escapes the next byte.
+ * *carry is 1 when the previous block ended with an escaping backslash. Backslashes are rare, so their bits are
+ * walked one by one. */
+static uint64_t escaped_mask(uint64_t bslash, uint64_t *carry)
+{
+    uint64_t escaped = *carry;
+    bslash &= ~*carry;
+    *carry = 0;
+    while (bslash) {
+        int i = __builtin_ctzll(bslash);
+        if (i == 63) {
+            *carry = 1;
+            break;
+        }
+        escaped |= 1ull << (i + 1);
+        bslash &= ~(3ull << i); /* this backslash and the byte it escapes */
+    }
+    return escaped;
+}
+
 /* Bit i set when byte i is inside a string (opening quote included, closing excluded), given the state before. */
 static uint64_t string_mask(uint64_t quote, uint64_t inside_before)
 {
@@ -734,12 +754,12 @@ static uint64_t string_mask(uint64_t quote, uint64_t inside_before)
 }
 
 /* Scans the object at start to the end of its line, 64 bytes at a time: string regions from quote parity, brackets
- * counted outside strings. Returns the index just past the object, or 0 when the fast path must not decide
- * (escapes, unfinished, truncated, oversized, several values or trailing text on the line). */
+ * counted outside strings, escaped quotes masked out. Returns the index just past the object, or 0 when the fast
+ * path must not decide (unfinished, truncated, oversized, several values or trailing text on the line). */
 static size_t fast_scan_line(const char *buf, size_t start, size_t len, size_t limit)
 {
     char tail[64];
-    uint64_t inside = 0;
+    uint64_t inside = 0, esc_carry = 0;
     uint32_t depth = 0;
     size_t end = 0;
     for (size_t base = start; base < len; base += 64) {
@@ -754,10 +774,8 @@ static size_t fast_scan_line(const char *buf, size_t start, size_t len, size_t l
         }
         struct block_masks m;
         block_scan(p, &m);
-        if (m.bslash) {
-            return 0; /* escapes: let the general scanner handle this line */
-        }
-        uint64_t in = string_mask(m.quote, inside);
+        uint64_t escaped = escaped_mask(m.bslash, &esc_carry);
+        uint64_t in = string_mask(m.quote & ~escaped, inside);
         inside = (uint64_t)((int64_t)in >> 63);
         uint64_t events = (m.open | m.close | m.nl) & ~in;
         if (m.nl & in) {

@@ -349,9 +349,23 @@ TH_TEST(test_fast_path_keeps_brackets_inside_strings)
     CHECK_SPLIT("{\"a\":1}\r\n{\"b\":\"]}{[\"}\r\n{\"c\":[{}]}\n", "R L1 {\"a\":1}\nR L2 {\"b\":\"]}{[\"}\nR L3 {\"c\":[{}]}\n");
 }
 
-TH_TEST(test_fast_path_leaves_escaped_strings_to_the_scanner)
+TH_TEST(test_fast_path_masks_escaped_quotes_and_backslash_runs)
 {
-    CHECK_SPLIT("{\"a\":1}\n{\"b\":\"x\\\"}y\"}\n", "R L1 {\"a\":1}\nR L2 {\"b\":\"x\\\"}y\"}\n");
+    CHECK_SPLIT("{\"a\":1}\n{\"b\":\"x\\\"}y\"}\n{\"c\":\"\\\\\"}\n{\"d\":\"\\\\\\\"{\"}\n",
+                "R L1 {\"a\":1}\nR L2 {\"b\":\"x\\\"}y\"}\nR L3 {\"c\":\"\\\\\"}\nR L4 {\"d\":\"\\\\\\\"{\"}\n");
+}
+
+TH_TEST(test_fast_path_handles_a_backslash_at_a_block_boundary)
+{
+    char text[300];
+    for (int at = 50; at < 66; at++) { /* the backslash lands on bytes 56..71 of the record: across the first 64-byte block */
+        int n = snprintf(text, sizeof text, "{\"a\":1}\n{\"k\":\"");
+        memset(text + n, 'v', (size_t)at);
+        snprintf(text + n + at, sizeof text - (size_t)n - (size_t)at, "\\\"}\",\"z\":[1]}\n{\"e\":2}\n");
+        char *got = split_all(text, 0);
+        TH_CHECK(strstr(got, "\\\"}\",\"z\":[1]}\nR L3 {\"e\":2}\n") != NULL);
+        free(got);
+    }
 }
 
 TH_TEST(test_fast_path_leaves_two_objects_on_a_line_to_the_scanner)
