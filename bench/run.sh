@@ -176,7 +176,16 @@ if have "$TH" && "$TH" replay --help 2>/dev/null | grep -q -- '--no-rules'; then
     add_method wall "trailhound replay --no-rules, .json.gz dir (whole process)" "$N" "$ND_BYTES" \
         "$TH" replay --no-rules "${QUIET[@]}" "$GZ"
     add_method wall "trailhound replay, bundled rules, NDJSON (whole process)" "$N" "$ND_BYTES" \
-        "$TH" replay "${QUIET[@]}" "$ND"
+        "$TH" replay "${QUIET[@]}" -r "$SRC/rules" "$ND"
+    add_method wall "trailhound replay, bundled rules, .json.gz dir (whole process)" "$N" "$ND_BYTES" \
+        "$TH" replay "${QUIET[@]}" -r "$SRC/rules" "$GZ"
+    UPSTREAM="$SRC/../shared/corpus/falco/rules/aws_cloudtrail_rules.yaml"
+    if [ -f "$UPSTREAM" ]; then
+        add_method wall "trailhound replay, upstream Falco CloudTrail rules, NDJSON (whole process)" "$N" "$ND_BYTES" \
+            "$TH" replay "${QUIET[@]}" -r "$UPSTREAM" "$ND"
+    else
+        note "   ../shared absent: upstream Falco rules row skipped"
+    fi
 else
     note "   trailhound replay (with --no-rules) not available: skipped"
 fi
