@@ -283,6 +283,9 @@ static void format_where(struct th_buf *b, const char *path, const struct th_spl
             th_buf_printf(b, "#record=%llu", (unsigned long long)o->in_line);
         }
     } else if (o->recno > 0) {
+        if (o->line) { /* path:LINE first, so every problem line reads "path:LINE: ..." when the line is known */
+            th_buf_printf(b, ":%llu", (unsigned long long)o->line);
+        }
         th_buf_printf(b, "#record=%llu", (unsigned long long)o->recno);
     }
 }

@@ -67,7 +67,11 @@ static void collect(const char *dir, struct pathv *out, int depth)
             continue;
         }
         char *p = th_xasprintf("%s/%s", dir, e->d_name);
-        if (stat(p, &st) == 0 && S_ISDIR(st.st_mode)) {
+        if (stat(p, &st) != 0) {
+            free(p); /* a dangling link: th_rules_load_file would only report it as unreadable */
+            continue;
+        }
+        if (S_ISDIR(st.st_mode)) {
             collect(p, out, depth + 1);
             free(p);
         } else if (S_ISREG(st.st_mode) && has_yaml_ext(e->d_name)) {

@@ -188,7 +188,8 @@ static void print_summary(const struct replay_args *a, const struct th_replay_su
     }
     fprintf(stderr, "%s\n", sep[0] == ',' ? ")" : "");
     if (s->notes) {
-        fprintf(stderr, "skipped     %llu (digest or Insights files, notes above)\n", (unsigned long long)s->notes);
+        fprintf(stderr, "skipped     %llu (empty, digest or Insights files: warnings and notes above)\n",
+                (unsigned long long)s->notes);
     }
     if (pp->suppressed) {
         fprintf(stderr, "unprinted   %llu problems past the first %d (counted above; --all-problems prints them)\n",
@@ -228,13 +229,16 @@ static struct th_ruleset *compile_rules(const struct replay_args *a, int *exit_c
     struct th_compile_opts copts = {a->min_priority, a->skip_invalid != 0};
     th_err_init(&err);
     struct th_rule_set *set = th_cli_load_rules(a->rules, a->nrules, &err);
-    struct th_ruleset *rs = NULL;
-    if (err.errors == 0 || a->skip_invalid) {
-        rs = th_ruleset_compile(set, &copts, &err);
-    }
+    /* always compiled, so every error of every file is reported before refusing */
+    struct th_ruleset *rs = th_ruleset_compile(set, &copts, &err);
     th_cli_print_diags(&err, 0);
+    if (rs && err.errors && a->skip_invalid) {
+        fprintf(stderr, "trailhound replay: --skip-invalid-rules: running without the rules reported above "
+                        "(%u error(s))\n", err.errors);
+    }
     if (!rs || (err.errors && !a->skip_invalid)) {
-        fprintf(stderr, "trailhound replay: %u error(s) in the rules; fix them or pass --skip-invalid-rules\n",
+        fprintf(stderr, "trailhound replay: %u error(s) in the rules (see above), not starting; fix them, or pass "
+                        "--skip-invalid-rules to run the rules that compile\n",
                 err.errors);
         th_ruleset_free(rs);
         rs = NULL;

@@ -85,18 +85,27 @@ static int find_list(void *ctx, const char *name, uint32_t bound, struct th_cond
     return 0;
 }
 
+/* A macro whose own condition failed to parse answers TH_COND_MACRO_BROKEN (its error is already reported); one
+ * defined after the bound answers TH_COND_MACRO_LATER. Neither counts as a use. */
 static int find_macro(void *ctx, const char *name, uint32_t bound, struct th_cond_macro_def *out)
 {
     struct compiler *c = ctx;
     for (size_t i = 0; i < c->set->n_macros; i++) {
         const struct th_rmacro *m = &c->set->macros[i];
-        if (strcmp(m->name, name) == 0 && m->index < bound && !c->macro_failed[i]) {
-            out->tree = c->macro_tree[i];
-            out->resolved = false;
-            out->bound = m->visibility;
-            c->macro_used[i] = true;
-            return 1;
+        if (strcmp(m->name, name) != 0) {
+            continue;
         }
+        if (m->index >= bound) {
+            return TH_COND_MACRO_LATER;
+        }
+        if (c->macro_failed[i]) {
+            return TH_COND_MACRO_BROKEN;
+        }
+        out->tree = c->macro_tree[i];
+        out->resolved = false;
+        out->bound = m->visibility;
+        c->macro_used[i] = true;
+        return 1;
     }
     return 0;
 }
@@ -702,6 +711,12 @@ static int compile_output(struct compiler *c, const struct th_rule *r, struct co
         set_item(c, &c->err->v[i]);
     }
     if (rc != TH_E_NONE) {
+        /* the parser counts lines in the text; the text knows the file position of each byte (folded scalars) */
+        if (c->err->n > before && th_text_locate(&r->output, erroff, &pos) == 0) {
+            struct th_diag *d = &c->err->v[c->err->n - 1];
+            d->loc.line = pos.line;
+            d->loc.col = pos.col;
+        }
         return -1;
     }
     for (size_t i = 0; i < th_ofmt_nrefs(&cr->out); i++) {
@@ -711,17 +726,32 @@ static int compile_output(struct compiler *c, const struct th_rule *r, struct co
     return 0;
 }
 
-static void compile_mitre(struct compiler *c, struct compiled_rule *cr)
+/* The tag a MITRE warning names ("... tag 'T9999' ..."), so the warning can point at it; NULL if none. */
+static const struct th_rstr *tag_named_in(const struct th_rule *r, const char *msg)
+{
+    for (size_t i = 0; i < r->n_tags; i++) {
+        char *quoted = th_xasprintf("tag '%s'", r->tags[i].s);
+        bool hit = strstr(msg, quoted) != NULL;
+        free(quoted);
+        if (hit && r->tags[i].pos.line) {
+            return &r->tags[i];
+        }
+    }
+    return NULL;
+}
+
+static void compile_mitre(struct compiler *c, const struct th_rule *r, struct compiled_rule *cr)
 {
     struct th_err local;
     th_err_init(&local);
     th_mitre_from_tags(cr->info.tags, cr->info.ntags, &cr->mitre, &local);
     for (size_t i = 0; i < local.n; i++) {
+        const struct th_rstr *tag = tag_named_in(r, local.v[i].msg);
         set_item(c, &local.v[i]);
         free(local.v[i].loc.file);
-        local.v[i].loc.file = cr->file ? th_xstrdup(cr->file) : NULL;
-        local.v[i].loc.line = cr->info.line;
-        local.v[i].loc.col = cr->info.col;
+        local.v[i].loc.file = tag && tag->pos.file ? th_xstrdup(tag->pos.file) : cr->file ? th_xstrdup(cr->file) : NULL;
+        local.v[i].loc.line = tag ? tag->pos.line : cr->info.line;
+        local.v[i].loc.col = tag ? tag->pos.col : cr->info.col;
     }
     th_err_move(c->err, &local);
     th_err_free(&local);
@@ -771,7 +801,7 @@ static int compile_rule(struct compiler *c, const struct th_rule *r, uint32_t id
     }
     th_cond_free(tree);
     int out_rc = compile_output(c, r, cr);
-    compile_mitre(c, cr);
+    compile_mitre(c, r, cr);
     c->cur = NULL;
     if (!cr->cond || out_rc != 0) {
         return -1;
@@ -780,9 +810,21 @@ static int compile_rule(struct compiler *c, const struct th_rule *r, uint32_t id
     return 0;
 }
 
+/* Every diagnostic from start on that points into a rules file quotes that file's line, with the caret at its
+ * column: a condition or output written over several lines, folded, or appended from another file is shown as
+ * the user wrote it, not as the joined text. */
+static void quote_sources(const struct th_rule_set *set, struct th_err *err, size_t start)
+{
+    for (size_t i = start; i < err->n; i++) {
+        struct th_diag *d = &err->v[i];
+        th_rules_diag_snippet(set, d, d->snippet ? d->caret_len : 0);
+    }
+}
+
 struct th_ruleset *th_ruleset_compile(const struct th_rule_set *set, const struct th_compile_opts *opts,
                                       struct th_err *err)
 {
+    size_t start = err->n;
     struct compiler c;
     struct th_compile_opts defaults = {TH_PRIO_DEBUG, false};
     const struct th_compile_opts *o = opts ? opts : &defaults;
@@ -805,6 +847,7 @@ struct th_ruleset *th_ruleset_compile(const struct th_rule_set *set, const struc
     }
     failed += check_unused_macros(&c);
     warn_unused(&c);
+    quote_sources(set, err, start);
     free_macros_and_lists(&c);
     c.rs->nslots = (uint32_t)c.nslots;
     /* the slot table's keys are referenced by fieldrefs: keep them with the ruleset */

@@ -104,6 +104,37 @@ static int64_t read_time(const struct th_json *doc, uint32_t root, enum th_srcki
     return 0;
 }
 
+/* The parser's problem with its place: "at column C" of the locator's line for an NDJSON record, "at [line L,]
+ * column C of the record" for a record inside an envelope, an array or a multi-line value. */
+static void json_problem(const struct th_json *doc, const struct th_record *rec, char *msg, size_t msglen)
+{
+    size_t line = 1, col = 1;
+    for (size_t i = 0; i < doc->err_off && i < rec->len; i++) {
+        line += rec->data[i] == '\n';
+        col = rec->data[i] == '\n' ? 1 : col + 1;
+    }
+    char at[64];
+    bool own_line = rec->loc.line && !rec->loc.record; /* NDJSON: the record is the locator's line */
+    if (line == 1) {
+        snprintf(at, sizeof at, "at column %zu%s", col, own_line ? "" : " of the record");
+    } else {
+        snprintf(at, sizeof at, "at line %zu, column %zu of the record", line, col);
+    }
+    const char *what = doc->err_msg ? doc->err_msg : "invalid JSON";
+    switch (doc->err_code) {
+    case TH_E_JSON_DEPTH:
+        snprintf(msg, msglen, "JSON nested deeper than %u levels (--max-depth) %s; skipped",
+                 doc->limits.max_depth ? doc->limits.max_depth : 128u, at);
+        return;
+    case TH_E_JSON_UTF8:
+        snprintf(msg, msglen, "%s %s; skipped", what, at);
+        return;
+    default:
+        snprintf(msg, msglen, "malformed JSON %s: %s; skipped", at, what);
+        return;
+    }
+}
+
 enum th_code th_event_decode(struct th_event *ev, const struct th_record *rec, const struct th_decode_opts *opts,
                              char *msg, size_t msglen)
 {
@@ -119,13 +150,14 @@ enum th_code th_event_decode(struct th_event *ev, const struct th_record *rec, c
     }
     if (opts && opts->max_record_size && rec->len > opts->max_record_size) {
         if (msg) {
-            snprintf(msg, msglen, "record of %zu bytes is over the %zu-byte limit", rec->len, opts->max_record_size);
+            snprintf(msg, msglen, "record of %zu bytes is over the %zu-byte limit (--max-record-size); skipped",
+                     rec->len, opts->max_record_size);
         }
         return TH_E_TOO_LARGE;
     }
     if (th_json_parse(ev->doc, rec->data, rec->len) < 0) {
         if (msg) {
-            th_json_errstr(ev->doc, msg, msglen);
+            json_problem(ev->doc, rec, msg, msglen);
         }
         return (enum th_code)ev->doc->err_code;
     }

@@ -516,11 +516,15 @@ static enum th_cond_mod match_mod(struct parser *p)
     return TH_MOD_NONE;
 }
 
-static struct th_cond_node *fail_operator(struct parser *p)
+static struct th_cond_node *fail_operator(struct parser *p, const struct th_cond_node *lhs)
 {
     struct th_buf b;
     th_buf_init(&b);
-    th_buf_puts(&b, "expected a valid check operator: one of 'exists'");
+    th_buf_puts(&b, "expected a valid check operator");
+    if (lhs->len && lhs->off + lhs->len <= p->n) {
+        th_buf_printf(&b, " after '%.*s'", (int)lhs->len, p->s + lhs->off);
+    }
+    th_buf_puts(&b, ": one of 'exists'");
     for (size_t i = 0; i < COUNT(num_ops); i++) {
         th_buf_printf(&b, ", '%s'", num_ops[i]);
     }
@@ -556,7 +560,7 @@ static struct th_cond_node *parse_condition(struct parser *p, struct th_cond_nod
     } else if (match_op(p, list_ops, list_op_ids, COUNT(list_ops), false, &op)) {
         rhs = parse_list_value(p, true);
     } else {
-        fail_operator(p);
+        fail_operator(p, lhs);
     }
     if (!rhs) {
         return fail_free(p, lhs);
@@ -607,8 +611,16 @@ static struct th_cond_node *parse_check(struct parser *p)
         return leave(p, NULL);
     }
     size_t k = th_cond_span_ident(cur(p), left(p));
+    if (k == 0 && p->pos == p->n && p->last_len) {
+        return leave(p, fail(p, p->pos, "the condition ends after '%.*s': expected a check after it",
+                             (int)p->last_len, p->s + p->last_off));
+    }
     if (k == 0) {
         return leave(p, fail(p, p->pos, "expected a '(' token, a field check, or an identifier"));
+    }
+    if ((k == 3 && !memcmp(cur(p), "and", 3)) || (k == 2 && !memcmp(cur(p), "or", 2))) {
+        return leave(p, fail(p, p->pos, "expected a field check, a macro name or '(' here, not the keyword '%.*s'",
+                             (int)k, cur(p)));
     }
     take(p, k);
     struct th_cond_node *m = node_at(p, TH_CN_MACRO, off);
@@ -675,6 +687,8 @@ static struct th_cond_node *parse_nary(struct parser *p, const char *kw, enum th
             kid = next(p);
         } else if (lit(p, "(")) {
             kid = parse_embedded(p);
+        } else if (p->pos == p->n) {
+            fail(p, p->pos, "the condition ends after '%s': expected a check after it", kw);
         } else {
             fail(p, p->pos, "expected blank or '(' after '%s'", kw);
         }

@@ -33,11 +33,31 @@ static bool on_stack(const struct rstate *rs, const char *name, bool macro)
     return false;
 }
 
+/* "a -> b -> a": the expansion chain from the first expansion of name (same kind) back to name. */
+static void loop_chain(const struct rstate *rs, const char *name, bool macro, struct th_buf *b)
+{
+    unsigned from = 0;
+    while (from < rs->depth && !(rs->stack_macro[from] == macro && strcmp(rs->stack[from], name) == 0)) {
+        from++;
+    }
+    for (unsigned i = from; i < rs->depth; i++) {
+        th_buf_printf(b, "%s -> ", rs->stack[i]);
+    }
+    th_buf_puts(b, name);
+}
+
 static int push(struct rstate *rs, const struct th_cond_node *at, const char *name, bool macro)
 {
     if (on_stack(rs, name, macro) || rs->depth >= MAX_NESTING) {
-        th_cond_diag_node(rs->err, TH_SEV_ERROR, TH_E_MACRO_LOOP, at, "reference loop in %s '%s'",
-                          macro ? "macro" : "list", name);
+        struct th_buf chain;
+        th_buf_init(&chain);
+        if (rs->depth < MAX_NESTING) {
+            loop_chain(rs, name, macro, &chain);
+        }
+        th_cond_diag_node(rs->err, TH_SEV_ERROR, TH_E_MACRO_LOOP, at, "reference loop in %s '%s'%s%s",
+                          macro ? "macro" : "list", name, chain.len ? ": " : " (nested too deeply)",
+                          chain.len ? chain.data : "");
+        th_buf_free(&chain);
         return -1;
     }
     rs->stack[rs->depth] = name;
@@ -180,7 +200,21 @@ static int expand_macro(struct rstate *rs, struct th_cond_node **slot, struct th
     if (on_stack(rs, n->text, true)) {
         return push(rs, n, n->text, true);
     }
-    if (!rs->r->find_macro || rs->r->find_macro(rs->r->ctx, n->text, b.macros, &def) != 1 || !def.tree) {
+    int found = rs->r->find_macro ? rs->r->find_macro(rs->r->ctx, n->text, b.macros, &def) : 0;
+    if (found == TH_COND_MACRO_BROKEN) {
+        th_cond_diag_node(rs->err, TH_SEV_ERROR, TH_E_VALIDATE, n, "macro '%s' used here has errors (see above)",
+                          n->text);
+        return -1;
+    }
+    if (found == TH_COND_MACRO_LATER) {
+        const char *user = rs->depth ? rs->stack[rs->depth - 1] : NULL;
+        th_cond_diag_node(rs->err, TH_SEV_ERROR, TH_E_UNKNOWN_MACRO, n,
+                          "Undefined macro '%s' used in filter. (macro '%s' is defined after %s%s%s; a macro can "
+                          "only use the macros defined before it)",
+                          n->text, n->text, user ? "macro '" : "this macro", user ? user : "", user ? "'" : "");
+        return -1;
+    }
+    if (found != 1 || !def.tree) {
         th_cond_diag_node(rs->err, TH_SEV_ERROR, TH_E_UNKNOWN_MACRO, n, "Undefined macro '%s' used in filter.",
                           n->text);
         return -1;

@@ -42,11 +42,17 @@ struct th_cond_macro_def {
                                         sees every list */
 };
 
+#define TH_COND_MACRO_BROKEN (-1)
+#define TH_COND_MACRO_LATER (-2)
+
 struct th_cond_resolver {
     void *ctx;
     /* Fill *out and return 1 if a list `name` is visible under bound, else 0. Each hit is a use. */
     int (*find_list)(void *ctx, const char *name, uint32_t bound, struct th_cond_list_def *out);
-    /* Fill *out and return 1 if a macro `name` is visible under bound, else 0. Each hit is a use. */
+    /* Fill *out and return 1 if a macro `name` is visible under bound, else 0. Each hit is a use. Optional
+     * finer answers instead of 0, for clearer diagnostics: TH_COND_MACRO_BROKEN (visible, but its own
+     * definition failed: reported once, elsewhere), TH_COND_MACRO_LATER (defined, but not visible under bound:
+     * a macro can only use macros defined before it). */
     int (*find_macro)(void *ctx, const char *name, uint32_t bound, struct th_cond_macro_def *out);
     /* Optional: told once per reference resolved (is_macro 0 = list), e.g. to emit unused warnings later. */
     void (*mark_used)(void *ctx, int is_macro, const char *name);

@@ -26,11 +26,20 @@ struct failed_name {
     char *name;
 };
 
+/* The text of a loaded rules file, kept so diagnostics can quote the exact source line. */
+struct source_text {
+    const char *file; /* interned */
+    char *text;       /* owned */
+    size_t len;
+};
+
 struct priv {
     char **sources;
     size_t n_sources;
     struct failed_name *failed;
     size_t n_failed;
+    struct source_text *texts;
+    size_t n_texts;
 };
 
 static const char ERROR_NO_PREVIOUS_MACRO[] =
@@ -143,6 +152,10 @@ void th_rules_free(struct th_rule_set *set)
         free(p->failed[i].name);
     }
     free(p->failed);
+    for (size_t i = 0; i < p->n_texts; i++) {
+        free(p->texts[i].text);
+    }
+    free(p->texts);
     free(p);
     free(set);
 }
@@ -157,6 +170,72 @@ const char *th_rules_intern_file(struct th_rule_set *set, const char *file)
     set->files = th_xrealloc(set->files, (set->n_files + 1) * sizeof *set->files);
     set->files[set->n_files] = th_xstrdup(file);
     return set->files[set->n_files++];
+}
+
+void th_rules_keep_source(struct th_rule_set *set, const char *file, const char *text, size_t len)
+{
+    struct priv *p = set->priv;
+    struct source_text *t = NULL;
+    for (size_t i = 0; i < p->n_texts && !t; i++) {
+        t = p->texts[i].file == file ? &p->texts[i] : NULL;
+    }
+    if (!t) {
+        p->texts = th_xrealloc(p->texts, (p->n_texts + 1) * sizeof *p->texts);
+        t = &p->texts[p->n_texts++];
+        t->text = NULL;
+    }
+    free(t->text);
+    t->file = file;
+    t->text = th_xstrndup(text, len);
+    t->len = len;
+}
+
+int th_rules_source_line(const struct th_rule_set *set, const char *file, uint32_t line, const char **text,
+                         size_t *len)
+{
+    const struct priv *p = set->priv;
+    const struct source_text *t = NULL;
+    for (size_t i = 0; i < p->n_texts && !t && file; i++) {
+        t = strcmp(p->texts[i].file, file) == 0 ? &p->texts[i] : NULL;
+    }
+    if (!t || line == 0) {
+        return -1;
+    }
+    size_t a = 0;
+    for (uint32_t l = 1; l < line; l++) {
+        const char *nl = memchr(t->text + a, '\n', t->len - a);
+        if (!nl) {
+            return -1;
+        }
+        a = (size_t)(nl - t->text) + 1;
+    }
+    size_t b = a;
+    while (b < t->len && t->text[b] != '\n' && t->text[b] != '\r') {
+        b++;
+    }
+    *text = t->text + a;
+    *len = b - a;
+    return 0;
+}
+
+void th_rules_diag_snippet(const struct th_rule_set *set, struct th_diag *d, uint32_t caret_len)
+{
+    const char *line;
+    size_t len;
+    if (!d->loc.file || th_rules_source_line(set, d->loc.file, d->loc.line, &line, &len) < 0) {
+        return;
+    }
+    uint32_t col = d->loc.col && d->loc.col <= len + 1 ? d->loc.col : 0;
+    size_t rest = col ? len - (col - 1) : 0;
+    if (col && caret_len == 0) { /* the word at the column */
+        while (caret_len < rest && !strchr(" \t:,]", line[col - 1 + caret_len])) {
+            caret_len++;
+        }
+    }
+    if (caret_len > rest) {
+        caret_len = (uint32_t)rest;
+    }
+    th_diag_set_snippet(d, line, len, col, col ? (caret_len ? caret_len : 1) : 0);
 }
 
 /* ---- lookups ---- */
@@ -295,10 +374,13 @@ static struct th_diag *emit(struct ctx *c, enum th_sev sev, enum th_code code, s
     va_start(ap, fmt);
     struct th_diag *d = th_err_addv(c->err, sev, code, pos.file, pos.line, pos.col, fmt, ap);
     va_end(ap);
-    if (c->kind) {
-        th_diag_set_item(d, "%s '%s' (%s:%u:%u)", c->kind, c->it->name ? c->it->name : "",
-                         c->it->pos.file ? c->it->pos.file : "", c->it->pos.line, c->it->pos.col);
+    const char *file = c->it->pos.file ? c->it->pos.file : "";
+    if (c->kind && c->it->name && *c->it->name) {
+        th_diag_set_item(d, "%s '%s' (%s:%u:%u)", c->kind, c->it->name, file, c->it->pos.line, c->it->pos.col);
+    } else if (c->kind) {
+        th_diag_set_item(d, "%s (%s:%u:%u)", c->kind, file, c->it->pos.line, c->it->pos.col);
     }
+    th_rules_diag_snippet(c->set, d, 0);
     return d;
 }
 
@@ -443,6 +525,7 @@ static struct th_diag *exc_err(struct ctx *c, const struct th_rexception *ex, st
     struct th_diag *d = th_err_add(c->err, TH_SEV_ERROR, TH_E_VALIDATE, pos.file, pos.line, pos.col, "%s", msg);
     th_diag_set_item(d, "exception '%s' of rule '%s' (%s:%u:%u)", ex->name, c->it->name, c->it->pos.file,
                      c->it->pos.line, c->it->pos.col);
+    th_rules_diag_snippet(c->set, d, 0);
     return d;
 }
 
@@ -690,7 +773,10 @@ static int define_rule(struct ctx *c)
     r.unknown_source = !source_known(c->set, source);
     if (r.unknown_source) {
         struct th_rpos at = (it->has & TH_K_SOURCE) ? it->source_pos : it->pos;
-        emit(c, TH_SEV_WARNING, TH_W_UNKNOWN_SOURCE, at, "Unknown source %s, skipping", source);
+        emit(c, TH_SEV_WARNING, TH_W_UNKNOWN_SOURCE, at, "Unknown source %s, skipping%s", source,
+             (it->has & TH_K_SOURCE) ? " (known sources: aws_cloudtrail, k8s_audit)"
+                                     : " (the rule has no 'source' key, so Falco's default 'syscall' applies; add "
+                                       "source: aws_cloudtrail or source: k8s_audit)");
     }
     r.name = th_xstrdup(it->name);
     r.pos = it->pos;

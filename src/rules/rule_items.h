@@ -100,6 +100,8 @@ int th_collect_item(struct th_rule_set *set, const struct th_ritem *it, struct t
 void th_collect_mark_failed(struct th_rule_set *set, enum th_item_kind kind, const char *name);
 /* rule_collector.c: interns a file name, returning the set-owned copy. */
 const char *th_rules_intern_file(struct th_rule_set *set, const char *file);
+/* rule_collector.c: keeps a copy of the text of file (interned) for diagnostics (th_rules_source_line). */
+void th_rules_keep_source(struct th_rule_set *set, const char *file, const char *text, size_t len);
 /* rule_collector.c: parses "x.y.z" (extra "-..."/"+..." suffix ignored). Returns 0 or -1. */
 int th_semver_parse(const char *s, struct th_semver *out);
 

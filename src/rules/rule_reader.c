@@ -211,17 +211,48 @@ static void builder_free(struct builder *b)
     free(b->docs);
 }
 
-static void yaml_error(const yaml_parser_t *p, const char *file, struct th_err *err)
+/* Quotes source line `line` (1-based) of text with a caret at col, for errors found before any node exists. */
+static void yaml_snippet(struct th_diag *d, const char *text, size_t len, uint32_t line, uint32_t col)
+{
+    size_t a = 0;
+    for (uint32_t l = 1; l < line; l++) {
+        const char *nl = memchr(text + a, '\n', len - a);
+        if (!nl) {
+            return;
+        }
+        a = (size_t)(nl - text) + 1;
+    }
+    size_t b = a;
+    while (b < len && text[b] != '\n' && text[b] != '\r') {
+        b++;
+    }
+    if (a < b || a < len) {
+        th_diag_set_snippet(d, text + a, b - a, col <= b - a + 1 ? col : 0, 1);
+    }
+}
+
+static void yaml_error(const yaml_parser_t *p, const char *file, const char *text, size_t len, struct th_err *err)
 {
     const yaml_mark_t *m = &p->problem_mark;
+    const yaml_mark_t *cm = &p->context_mark;
     const char *problem = p->problem ? p->problem : "invalid YAML";
-    if (p->context) {
-        th_err_add(err, TH_SEV_ERROR, TH_E_YAML_PARSE, file, (uint32_t)m->line + 1, (uint32_t)m->column + 1,
-                   "%s %s", p->context, problem);
-        return;
+    const char *hint = strcmp(problem, "mapping values are not allowed in this context") == 0
+                           ? " (check the indentation of this line, or quote a value that contains ': ')"
+                           : "";
+    uint32_t line = (uint32_t)m->line + 1, col = (uint32_t)m->column + 1;
+    struct th_diag *d;
+    if (p->context && (cm->line != m->line || cm->column != m->column)) {
+        d = th_err_add(err, TH_SEV_ERROR, TH_E_YAML_PARSE, file, line, col, "%s started at line %u column %u: %s%s",
+                       p->context, (unsigned)cm->line + 1, (unsigned)cm->column + 1, problem, hint);
+    } else if (p->context) {
+        d = th_err_add(err, TH_SEV_ERROR, TH_E_YAML_PARSE, file, line, col, "%s %s%s", p->context, problem, hint);
+    } else {
+        d = th_err_add(err, TH_SEV_ERROR, TH_E_YAML_PARSE, file, line, col, "%s%s", problem, hint);
     }
-    th_err_add(err, TH_SEV_ERROR, TH_E_YAML_PARSE, file, (uint32_t)m->line + 1, (uint32_t)m->column + 1, "%s",
-               problem);
+    yaml_snippet(d, text, len, line, col);
+    if (!d->snippet && p->context) { /* e.g. end of stream inside a quoted scalar: show where it started */
+        yaml_snippet(d, text, len, (uint32_t)cm->line + 1, (uint32_t)cm->column + 1);
+    }
 }
 
 /* One event; returns 1 to go on, 0 at stream end, -1 on error (already reported). */
@@ -277,7 +308,7 @@ static int build_tree(struct builder *b, const char *text, size_t len, const cha
     for (;;) {
         yaml_event_t ev;
         if (!yaml_parser_parse(&p, &ev)) {
-            yaml_error(&p, file, err);
+            yaml_error(&p, file, text, len, err);
             rc = -1;
             break;
         }
@@ -317,8 +348,11 @@ static void set_context(struct th_diag *d, const struct rd *r)
     if (!r->kind) {
         return;
     }
-    th_diag_set_item(d, "%s '%s' (%s:%u:%u)", r->kind, r->name ? r->name : "", r->file, r->item_pos.line,
-                     r->item_pos.col);
+    if (!r->name || !*r->name) {
+        th_diag_set_item(d, "%s (%s:%u:%u)", r->kind, r->file, r->item_pos.line, r->item_pos.col);
+        return;
+    }
+    th_diag_set_item(d, "%s '%s' (%s:%u:%u)", r->kind, r->name, r->file, r->item_pos.line, r->item_pos.col);
 }
 
 /* Shows the source line of node n under the message, with a caret under the node (first line only). */
@@ -399,7 +433,8 @@ static const struct th_ynode *get_scalar(struct rd *r, const struct th_ynode *m,
         return NULL;
     }
     if (v->kind != TH_Y_SCALAR) {
-        SCHEMA_ERR(r, v, "Value is not a scalar value");
+        SCHEMA_ERR(r, v, "Value is not a scalar value: key '%s' takes a single string, not a %s", key,
+                   v->kind == TH_Y_SEQ ? "list" : "mapping");
         return NULL;
     }
     if (v->len == 0) {
@@ -1089,7 +1124,11 @@ static void read_item(struct rd *r, const struct th_ynode *m)
     } else if (map_get(m, "rule")) {
         read_rule(r, m, &it);
     } else {
-        diag(r, TH_SEV_WARNING, TH_W_UNKNOWN_ITEM, m, "Unknown top level item");
+        const struct th_ynode *k = m->n ? m->kids[0] : NULL;
+        diag(r, TH_SEV_WARNING, TH_W_UNKNOWN_ITEM, k ? k : m,
+             "Unknown top level item '%s' (expected rule, macro, list, required_engine_version or "
+             "required_plugin_versions); it is ignored",
+             k && k->kind == TH_Y_SCALAR ? k->str : "?");
         return;
     }
     collect(r, &it);
@@ -1130,6 +1169,7 @@ int th_rules_load_mem(struct th_rule_set *set, const char *name, const char *tex
     b.src_len = len;
     b.bi = len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3) ? 3 : 0;
     const char *file = th_rules_intern_file(set, name);
+    th_rules_keep_source(set, file, text, len);
     if (build_tree(&b, text, len, file, err) == 0) {
         struct rd r = {set, file, text, len, err, 0, NULL, NULL, {file, 0, 0}};
         for (size_t i = 0; i < b.n_docs; i++) {

@@ -230,6 +230,14 @@ int th_rules_load_mem(struct th_rule_set *set, const char *name, const char *tex
 /* A file, or a directory: its *.yaml / *.yml regular files (not recursive), sorted by name (strcmp). */
 int th_rules_load_path(struct th_rule_set *set, const char *path, struct th_err *err);
 
+/* Diagnostics quoting the rules files: every loaded file's text is kept with the set. th_rules_source_line
+ * gives line `line` (1-based, without its newline) of `file`: 0, or -1 if unknown. th_rules_diag_snippet sets
+ * d's snippet to the source line at d->loc with a caret at d->loc.col, caret_len bytes long (0 = the word
+ * there), clipped to the line; it leaves d unchanged when the line is not available. */
+int th_rules_source_line(const struct th_rule_set *set, const char *file, uint32_t line, const char **text,
+                         size_t *len);
+void th_rules_diag_snippet(const struct th_rule_set *set, struct th_diag *d, uint32_t caret_len);
+
 /* Lookups by exact name; NULL if absent. Pointers are valid until the next load or th_rules_free. */
 const struct th_rule *th_rules_find_rule(const struct th_rule_set *set, const char *name);
 const struct th_rmacro *th_rules_find_macro(const struct th_rule_set *set, const char *name);
