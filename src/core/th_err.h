@@ -37,7 +37,6 @@ enum th_sev { TH_SEV_ERROR = 0, TH_SEV_WARNING = 1, TH_SEV_NOTE = 2 };
     X(TH_E_UNKNOWN_MACRO, "cond-unknown-macro", "undefined macro")                      \
     X(TH_E_UNKNOWN_LIST, "cond-unknown-list", "undefined list")                         \
     X(TH_E_MACRO_LOOP, "macro-loop", "macro or list refers to itself")                  \
-    X(TH_E_DUP_RULE, "dup-rule", "duplicate rule")                                      \
     X(TH_E_OUTPUT_FORMAT, "output-format", "output format is invalid")                  \
     X(TH_E_VALIDATE, "validate", "rules file is semantically invalid")                  \
     X(TH_E_ENGINE_VERSION, "engine-version", "rules need a newer engine")               \
@@ -47,8 +46,6 @@ enum th_sev { TH_SEV_ERROR = 0, TH_SEV_WARNING = 1, TH_SEV_NOTE = 2 };
     X(TH_W_UNKNOWN_KEY, "unknown-key", "unknown key ignored")                           \
     X(TH_W_UNKNOWN_ITEM, "unknown-item", "unknown top-level item ignored")              \
     X(TH_W_UNKNOWN_SOURCE, "unknown-rule-source", "rule for an unknown source skipped") \
-    X(TH_W_APPEND_NO_TARGET, "append-no-target", "append to an item that does not exist") \
-    X(TH_W_NEVER_INDEXED, "never-indexed", "rule is evaluated for every event")         \
     X(TH_W_DEPRECATED, "deprecated", "deprecated construct")                            \
     X(TH_W_UNSAFE_NA, "unsafe-na-check", "comparison with <NA> is unsafe")              \
     X(TH_W_MITRE, "mitre-unknown", "unknown ATT&CK id in tags")                         \

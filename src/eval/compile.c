@@ -519,6 +519,21 @@ static int compile_modified(struct compiler *c, struct pnode *p, const struct th
 
 static struct pnode *compile_node(struct compiler *c, const struct th_cond_node *n, uint32_t rule);
 
+/* Falco's LOAD_UNSAFE_NA_CHECK: comparing a field with the literal "<NA>" never tests absence (an absent field
+ * makes every comparison false); `not f exists` does. */
+static void warn_unsafe_na(struct compiler *c, const struct th_cond_node *n, const struct th_cond_node *rhs)
+{
+    bool na = rhs->kind == TH_CN_STR && strcmp(rhs->text, "<NA>") == 0;
+    for (size_t i = 0; rhs->kind == TH_CN_LIST && i < rhs->n && !na; i++) {
+        na = rhs->kids[i]->kind == TH_CN_STR && strcmp(rhs->kids[i]->text, "<NA>") == 0;
+    }
+    if (na) {
+        set_item(c, th_cond_diag_node(c->err, TH_SEV_WARNING, TH_W_UNSAFE_NA, n,
+                                      "comparison with \"<NA>\" is unsafe: an absent field makes every comparison false; "
+                                      "use 'not <field> exists'"));
+    }
+}
+
 static struct pnode *compile_cmp(struct compiler *c, const struct th_cond_node *n, struct pnode *p)
 {
     char msg[256];
@@ -543,6 +558,7 @@ static struct pnode *compile_cmp(struct compiler *c, const struct th_cond_node *
         node_error(c, TH_E_TYPE, n, "missing right-hand side");
         return NULL;
     }
+    warn_unsafe_na(c, n, rhs);
     if (rhs->kind == TH_CN_VAL || rhs->kind == TH_CN_XFORM || rhs->kind == TH_CN_FIELD) {
         p->rhs_is_field = true;
         return build_operand(c, rhs, &p->rhs) < 0 ? NULL : p;
