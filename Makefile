@@ -1,11 +1,13 @@
 # trailhound - the two commands of the README, and a few conveniences.
 #   make demo   install what is missing, build, replay the bundled samples with the bundled rules
-#   make test   install what is missing, build, run every test (plain build, then ASan+UBSan, then a bounded fuzz run)
+#   make test   install what is missing, build, run every test (plain build, then ASan+UBSan, then bounded fuzz runs:
+#               JSON scanner vs jansson, record splitter, condition parser round trip)
 BUILD      ?= build
 BUILD_SAN  ?= build-asan
 BUILD_FUZZ ?= build-fuzz
 JOBS       ?= $(shell nproc)
 FUZZ_SECONDS ?= 60
+FUZZ_SECONDS_SMALL ?= 30
 
 .PHONY: all deps build demo test test-plain test-sanitize fuzz bench clean
 
@@ -34,10 +36,14 @@ test-sanitize: deps
 
 fuzz: deps
 	@CC=clang cmake -S . -B $(BUILD_FUZZ) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTH_FUZZ=ON -DTH_TESTS=OFF >/dev/null
-	@cmake --build $(BUILD_FUZZ) -j$(JOBS) --target fuzz_json
-	@mkdir -p $(BUILD_FUZZ)/corpus-json
+	@cmake --build $(BUILD_FUZZ) -j$(JOBS) --target fuzz_json fuzz_split fuzz_cond
+	@mkdir -p $(BUILD_FUZZ)/corpus-json $(BUILD_FUZZ)/corpus-split $(BUILD_FUZZ)/corpus-cond
 	./$(BUILD_FUZZ)/tests/fuzz/fuzz_json -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
 	  $(BUILD_FUZZ)/corpus-json tests/fixtures/fuzz/json
+	./$(BUILD_FUZZ)/tests/fuzz/fuzz_split -max_total_time=$(FUZZ_SECONDS_SMALL) -max_len=2048 \
+	  $(BUILD_FUZZ)/corpus-split tests/fixtures/fuzz/split
+	./$(BUILD_FUZZ)/tests/fuzz/fuzz_cond -max_total_time=$(FUZZ_SECONDS_SMALL) -max_len=512 \
+	  $(BUILD_FUZZ)/corpus-cond tests/fixtures/fuzz/cond
 
 bench:
 	bench/run.sh
