@@ -3,6 +3,7 @@
  * Falco's visibility, type-check every comparison against the field registry and turn it into a pnode with its
  * constants prepared; parse the output template; derive MITRE from tags. Errors carry file:line:col, the rule's
  * name and a caret. Invariant: a rule is active only if every part of it compiled. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -208,23 +209,28 @@ static void free_macros_and_lists(struct compiler *c)
 
 /* ---- fields ---- */
 
-static uint16_t slot_for(struct compiler *c, uint16_t id, int32_t index, const char *key)
+/* Index of (id, index, key) in the slot table, added when new. The table keeps every key (fieldrefs point at
+ * them); an index is also the per-event cache slot while it fits, see cache_slot(). */
+static size_t slot_for(struct compiler *c, uint16_t id, int32_t index, const char *key)
 {
     for (size_t i = 0; i < c->nslots; i++) {
         struct slot_key *s = &c->slots[i];
         if (s->id == id && s->index == index && ((!s->key && !key) || (s->key && key && !strcmp(s->key, key)))) {
-            return (uint16_t)i;
+            return i;
         }
-    }
-    if (c->nslots >= TH_NO_SLOT - 1) {
-        return TH_NO_SLOT;
     }
     if (c->nslots == c->capslots) {
         c->capslots = c->capslots ? c->capslots * 2 : 64;
         c->slots = th_xrealloc(c->slots, c->capslots * sizeof *c->slots);
     }
     c->slots[c->nslots] = (struct slot_key){id, index, key ? th_xstrdup(key) : NULL};
-    return (uint16_t)c->nslots++;
+    return c->nslots++;
+}
+
+/* Cache slot for a slot-table index: beyond 65534 distinct references, fields are extracted uncached. */
+static uint16_t cache_slot(size_t idx)
+{
+    return idx < TH_NO_SLOT ? (uint16_t)idx : TH_NO_SLOT;
 }
 
 /* Resolves a FIELD node into ref (ref->key points into the slot table, which lives as long as the ruleset). */
@@ -261,8 +267,9 @@ static int resolve_field(struct compiler *c, const struct th_cond_node *f, struc
         return -1;
     }
     if (f->arg && (def->flags & TH_FF_ARG_KEY)) {
-        ref->slot = slot_for(c, ref->id, -1, f->arg);
-        ref->key = c->slots[ref->slot].key;
+        size_t idx = slot_for(c, ref->id, -1, f->arg);
+        ref->slot = cache_slot(idx);
+        ref->key = c->slots[idx].key;
         ref->keylen = (uint32_t)strlen(ref->key);
     } else if (f->arg) {
         char *end;
@@ -273,9 +280,9 @@ static int resolve_field(struct compiler *c, const struct th_cond_node *f, struc
             return -1;
         }
         ref->index = (int32_t)v;
-        ref->slot = slot_for(c, ref->id, ref->index, NULL);
+        ref->slot = cache_slot(slot_for(c, ref->id, ref->index, NULL));
     } else {
-        ref->slot = slot_for(c, ref->id, -1, NULL);
+        ref->slot = cache_slot(slot_for(c, ref->id, -1, NULL));
     }
     *type = def->type;
     if (ref->index >= 0 && def->type == TH_FT_STRLIST) {
@@ -333,18 +340,31 @@ static int build_operand(struct compiler *c, const struct th_cond_node *n, struc
 
 /* ---- constants ---- */
 
-static int parse_int(const char *s, int64_t *out)
+/* Decimal, as Falco reads numbers; out of range is an error, and so is a sign on an unsigned field. */
+static int parse_int(const char *s, bool is_unsigned, int64_t *out)
 {
     char *end;
-    if (!*s) {
+    if (!*s || (is_unsigned && (*s == '-' || *s == '+'))) {
         return -1;
     }
-    long long v = strtoll(s, &end, 0);
-    if (*end) {
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (*end || errno == ERANGE) {
         return -1;
     }
     *out = v;
     return 0;
+}
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    }
+    if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f') {
+        return (c | 0x20) - 'a' + 10;
+    }
+    return -1;
 }
 
 static int hex_decode(const char *s, char **out, size_t *n)
@@ -355,12 +375,12 @@ static int hex_decode(const char *s, char **out, size_t *n)
     }
     char *o = th_xmalloc(len / 2 + 1);
     for (size_t i = 0; i < len; i += 2) {
-        unsigned v;
-        if (sscanf(s + i, "%2x", &v) != 1) {
+        int hi = hexval(s[i]), lo = hexval(s[i + 1]);
+        if (hi < 0 || lo < 0) {
             free(o);
             return -1;
         }
-        o[i / 2] = (char)v;
+        o[i / 2] = (char)(hi << 4 | lo);
     }
     o[len / 2] = 0;
     *out = o;
@@ -420,7 +440,7 @@ static int const_number(struct compiler *c, const struct th_cond_node *v, enum t
     if (t == TH_FT_TIME && th_time_parse_rfc3339(v->text, strlen(v->text), out)) {
         return 0;
     }
-    if (parse_int(v->text, out) == 0) {
+    if (parse_int(v->text, t == TH_FT_U64, out) == 0) {
         return 0;
     }
     snprintf(msg, sizeof msg, "'%s' is not a %s", v->text, t == TH_FT_TIME ? "time (RFC 3339 or ns)" : "number");
@@ -552,6 +572,12 @@ static struct pnode *compile_cmp(struct compiler *c, const struct th_cond_node *
     }
     if (p->op == TH_OP_EXISTS) {
         return p;
+    }
+    if (p->mod != TH_MOD_NONE && p->lhs.type != TH_FT_STR && p->lhs.type != TH_FT_IP) {
+        snprintf(msg, sizeof msg, "modifier '%s' applies to string fields only, not to %s field '%s'",
+                 th_cond_mod_str(p->mod), th_ftype_name(p->lhs.type), th_field_by_id(p->lhs.ref.id)->name);
+        node_error(c, TH_E_TYPE, n, msg);
+        return NULL;
     }
     const struct th_cond_node *rhs = n->n > 1 ? n->kids[1] : NULL;
     if (!rhs) {
@@ -737,7 +763,7 @@ static int compile_output(struct compiler *c, const struct th_rule *r, struct co
     }
     for (size_t i = 0; i < th_ofmt_nrefs(&cr->out); i++) {
         struct th_fieldref *ref = th_ofmt_ref(&cr->out, i);
-        ref->slot = slot_for(c, ref->id, ref->index, ref->key);
+        ref->slot = cache_slot(slot_for(c, ref->id, ref->index, ref->key));
     }
     return 0;
 }
@@ -865,7 +891,7 @@ struct th_ruleset *th_ruleset_compile(const struct th_rule_set *set, const struc
     warn_unused(&c);
     quote_sources(set, err, start);
     free_macros_and_lists(&c);
-    c.rs->nslots = (uint32_t)c.nslots;
+    c.rs->nslots = (uint32_t)(c.nslots < TH_NO_SLOT ? c.nslots : TH_NO_SLOT);
     /* the slot table's keys are referenced by fieldrefs: keep them with the ruleset */
     c.rs->slot_keys = c.slots;
     c.rs->nslot_keys = c.nslots;

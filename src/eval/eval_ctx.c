@@ -68,7 +68,7 @@ size_t th_eval_event(struct th_eval_ctx *ctx, struct th_event *ev, enum th_match
     size_t nm = 0;
     if (ev->cache != &ctx->cache) {
         ev->cache = &ctx->cache; /* an event decoded without our cache: use ours from now on */
-        ctx->cache.gen++;
+        th_fcache_next(&ctx->cache);
     }
     th_arena_reset(&ctx->scratch);
     size_t nc = th_index_candidates(ctx, ev);

@@ -33,6 +33,14 @@ void th_fcache_init(struct th_fcache *c, uint32_t nslots)
     c->vals = th_xcalloc(nslots ? nslots : 1, sizeof *c->vals);
 }
 
+void th_fcache_next(struct th_fcache *c)
+{
+    if (++c->gen == 0) {
+        memset(c->slot_gen, 0, c->nslots * sizeof *c->slot_gen);
+        c->gen = 1;
+    }
+}
+
 void th_fcache_free(struct th_fcache *c)
 {
     free(c->slot_gen);
@@ -146,7 +154,7 @@ enum th_code th_event_decode(struct th_event *ev, const struct th_record *rec, c
         th_arena_reset(ev->scratch);
     }
     if (ev->cache) {
-        ev->cache->gen++;
+        th_fcache_next(ev->cache);
     }
     if (opts && opts->max_record_size && rec->len > opts->max_record_size) {
         if (msg) {

@@ -44,6 +44,8 @@ struct th_fcache {
     struct th_val *vals;
 };
 void th_fcache_init(struct th_fcache *c, uint32_t nslots);
+/* Starts a new event: every slot becomes stale. Handles the 2^32 wrap (slots are cleared then). */
+void th_fcache_next(struct th_fcache *c);
 void th_fcache_free(struct th_fcache *c);
 
 struct th_event {
