@@ -51,7 +51,7 @@ static void usage(FILE *f)
             "      --stats               print per-rule evaluations, matches and time\n"
             "      --progress / --no-progress   progress line on stderr (default: when stderr is a terminal)\n"
             "      --all-problems        print every input problem (default: the first %d, all are counted)\n"
-            "      --strict              exit 3 when any record was rejected\n"
+            "      --strict              exit 3 when any record was rejected or an input could not be read\n"
             "      --fail-on-detection   exit 1 when any rule fired\n"
             "  -q, --quiet               no summary\n\n"
             "exit codes: 0 ok, 1 detections (--fail-on-detection), 2 usage, 3 rejected records (--strict),\n"
@@ -187,6 +187,17 @@ static void print_summary(const struct replay_args *a, const struct th_replay_su
         }
     }
     fprintf(stderr, "%s\n", sep[0] == ',' ? ")" : "");
+    if (s->input_errors) {
+        fprintf(stderr, "input errors %llu", (unsigned long long)s->input_errors);
+        sep = " (";
+        for (int c = 0; c < TH_CODE_COUNT; c++) {
+            if (s->input_errors_by[c]) {
+                fprintf(stderr, "%s%s %llu", sep, th_code_str((enum th_code)c), (unsigned long long)s->input_errors_by[c]);
+                sep = ", ";
+            }
+        }
+        fprintf(stderr, ")\n");
+    }
     if (s->notes) {
         fprintf(stderr, "skipped     %llu (empty, digest or Insights files: warnings and notes above)\n",
                 (unsigned long long)s->notes);
@@ -326,7 +337,7 @@ int th_cmd_replay(int argc, char **argv)
     }
     if (rc != 0) {
         exit_code = TH_EXIT_RUNTIME;
-    } else if (a.strict && s.rejected) {
+    } else if (a.strict && (s.rejected || s.input_errors)) {
         exit_code = TH_EXIT_INPUT;
     } else if (a.fail_on_detection && s.detections) {
         exit_code = TH_EXIT_DETECTIONS;

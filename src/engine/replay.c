@@ -28,9 +28,19 @@ struct replay {
     int64_t next_progress_ns, start_ns;
 };
 
+/* Problems with a whole input (it could not be read, is not a log format, its gzip is corrupt) are not records:
+ * they are counted apart, so "records = decoded + rejected" holds. */
+static bool input_level(enum th_code code)
+{
+    return code == TH_E_IO || code == TH_E_UNKNOWN_FORMAT || code == TH_E_GZIP;
+}
+
 static void problem(struct replay *r, enum th_sev sev, enum th_code code, const char *where, const char *msg)
 {
-    if (sev == TH_SEV_ERROR) {
+    if (sev == TH_SEV_ERROR && input_level(code)) {
+        r->s->input_errors++;
+        r->s->input_errors_by[code]++;
+    } else if (sev == TH_SEV_ERROR) {
         r->s->rejected++;
         r->s->records++;
         r->s->rejected_by[code]++;
@@ -157,13 +167,16 @@ static int run_batches(struct replay *r, struct th_err *err)
     th_batch_init(&batch);
     for (;;) {
         int st = r->src->ops->next_batch(r->src, &batch, -1, err);
-        if (st == TH_SRC_FAIL) {
-            rc = -1;
-            break;
-        }
         for (size_t i = 0; i < batch.nprobs; i++) {
             const struct th_input_problem *pb = &batch.probs[i];
             problem(r, pb->sev, pb->code, pb->where, pb->msg);
+        }
+        if (st == TH_SRC_FAIL) {
+            if (batch.n) {
+                r->src->ops->ack(r->src, &batch, TH_REJECTED); /* never processed: the source keeps it */
+            }
+            rc = -1;
+            break;
         }
         for (size_t i = 0; i < batch.n; i++) {
             decode_one(r, &batch.recs[i], ++num);

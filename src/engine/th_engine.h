@@ -37,6 +37,8 @@ struct th_replay_summary {
     uint64_t decoded;
     uint64_t rejected;
     uint64_t rejected_by[TH_CODE_COUNT];
+    uint64_t input_errors; /* problems with an input as a whole (unreadable, unknown format, corrupt gzip) */
+    uint64_t input_errors_by[TH_CODE_COUNT];
     uint64_t notes;     /* skipped files (digest, Insights) and other notes */
     uint64_t by_kind[3];/* decoded, by enum th_srckind */
     uint64_t detections;

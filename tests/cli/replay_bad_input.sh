@@ -24,11 +24,16 @@ run_case() {
     local why=""
     "$TRAILHOUND" replay --no-rules "$@" "$bad" "$good" >"$work/out" 2>"$work/err"
     local rc=$?
-    grep -v '^\(== \|inputs \|records \|decoded \|rejected \|skipped \|time \)' "$work/err" >"$work/problems"
+    grep -v '^\(== \|inputs \|records \|decoded \|rejected \|input errors \|skipped \|time \)' "$work/err" >"$work/problems"
     [ "$rc" -eq 0 ] || why="$why; exit code $rc, expected 0"
     [ "$(cat "$work/problems")" = "$want" ] || why="$why; problem lines differ"
     grep -qx "decoded     ${decoded} (.*)" "$work/err" || why="$why; decoded count is not ${decoded}"
     grep -qx "rejected    ${rejected}" "$work/err" || why="$why; rejected line is not '${rejected}'"
+    if [ -n "${INPUT_ERRORS:-}" ]; then
+        grep -qx "input errors ${INPUT_ERRORS}" "$work/err" || why="$why; input errors line is not '${INPUT_ERRORS}'"
+    elif grep -q '^input errors ' "$work/err"; then
+        why="$why; unexpected input errors line"
+    fi
     if [ "$skipped" = - ]; then
         ! grep -q '^skipped ' "$work/err" || why="$why; unexpected skipped line"
     else
@@ -73,8 +78,8 @@ run_case "a line that is not a JSON object (42) is rejected" \
     non_object_line.jsonl 5 "1 (not-object 1)" - 3 \
     "non_object_line.jsonl:2: error: record is not a JSON object [not-object]"
 
-run_case "a binary file is an unknown format" \
-    unknown_format.bin 3 "1 (unknown-format 1)" - 3 \
+INPUT_ERRORS="1 (unknown-format 1)" run_case "a binary file is an unknown format, an input error (not a record)" \
+    unknown_format.bin 3 "0" - 3 \
     "unknown_format.bin: error: input is not JSON, NDJSON or a known log envelope (byte 0x7f at line 1, column 1) [unknown-format]"
 
 run_case "an empty file is a warning, counted as skipped, not rejected" \
@@ -96,7 +101,7 @@ head -c "$((size / 2))" "$work/full.json.gz" >"$work/t.json.gz"
 gz_rc=$?
 gz_decoded="$(sed -n 's/^decoded     \([0-9]*\) .*/\1/p' "$work/gz.err")"
 gz_line="$(grep ': error: ' "$work/gz.err")"
-if [ "$gz_rc" -eq 0 ] && grep -qx "rejected    1 (gzip 1)" "$work/gz.err" \
+if [ "$gz_rc" -eq 0 ] && grep -qx "input errors 1 (gzip 1)" "$work/gz.err" && grep -qx "rejected    0" "$work/gz.err" \
     && [ "${gz_decoded:-0}" -gt 3 ] && [ "${gz_decoded:-0}" -lt 203 ] \
     && [[ "$gz_line" == "$work/t.json.gz: error: gzip data is truncated: input ends at byte $((size / 2)) inside a gzip member; records after this point are lost [gzip]" ]]; then
     pass=$((pass + 1))
@@ -106,8 +111,8 @@ else
     sed 's/^/  got:  /' "$work/gz.err"
 fi
 
-run_case "a missing path is reported and the other inputs still run" \
-    does_not_exist.json 3 "1 (io 1)" - 3 \
+INPUT_ERRORS="1 (io 1)" run_case "a missing path is an input error and the other inputs still run" \
+    does_not_exist.json 3 "0" - 3 \
     "does_not_exist.json: error: cannot open: No such file or directory [io]"
 
 echo "$pass passed, $fail failed"
