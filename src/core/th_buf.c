@@ -162,6 +162,74 @@ void th_buf_json_escape(struct th_buf *b, const char *s, size_t n)
     th_buf_append(b, s + start, n - start);
 }
 
+/* Length of the valid UTF-8 sequence at s, 0 if invalid. */
+static size_t utf8_seq(const unsigned char *s, size_t n)
+{
+    unsigned char c = s[0], lo = 0x80, hi = 0xBF;
+    size_t len;
+    if (c < 0x80) {
+        return 1;
+    }
+    if (c >= 0xC2 && c <= 0xDF) {
+        len = 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        len = 3;
+        lo = c == 0xE0 ? 0xA0 : 0x80;
+        hi = c == 0xED ? 0x9F : 0xBF;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        len = 4;
+        lo = c == 0xF0 ? 0x90 : 0x80;
+        hi = c == 0xF4 ? 0x8F : 0xBF;
+    } else {
+        return 0;
+    }
+    if (n < len || s[1] < lo || s[1] > hi) {
+        return 0;
+    }
+    for (size_t i = 2; i < len; i++) {
+        if (s[i] < 0x80 || s[i] > 0xBF) {
+            return 0;
+        }
+    }
+    return len;
+}
+
+/* Calls emit for each maximal valid run of s, and for U+FFFD in place of each invalid byte. */
+static void utf8_runs(struct th_buf *b, const char *s, size_t n, void (*emit)(struct th_buf *, const char *, size_t))
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t start = 0, i = 0;
+    while (i < n) {
+        size_t k = u[i] < 0x80 ? 1 : utf8_seq(u + i, n - i);
+        if (k) {
+            i += k;
+            continue;
+        }
+        emit(b, s + start, i - start);
+        th_buf_append(b, "\xEF\xBF\xBD", 3);
+        start = ++i;
+    }
+    emit(b, s + start, n - start);
+}
+
+static void append_raw(struct th_buf *b, const char *s, size_t n)
+{
+    th_buf_append(b, s, n);
+}
+
+void th_buf_utf8_sanitize(struct th_buf *b, const char *s, size_t n)
+{
+    th_buf_reserve(b, n);
+    utf8_runs(b, s, n, append_raw);
+}
+
+void th_buf_json_string(struct th_buf *b, const char *s, size_t n)
+{
+    th_buf_putc(b, '"');
+    utf8_runs(b, s, n, th_buf_json_escape);
+    th_buf_putc(b, '"');
+}
+
 char *th_buf_take(struct th_buf *b)
 {
     char *p = b->data ? b->data : th_xstrdup("");

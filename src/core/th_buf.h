@@ -32,6 +32,10 @@ void th_buf_printf(struct th_buf *b, const char *fmt, ...) __attribute__((format
 void th_buf_vprintf(struct th_buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 /* Appends s as the body of a JSON string (no quotes), escaping as RFC 8259 requires. */
 void th_buf_json_escape(struct th_buf *b, const char *s, size_t n);
+/* Appends s with every invalid UTF-8 sequence (RFC 3629: no overlongs, surrogates, > U+10FFFF) replaced by U+FFFD. */
+void th_buf_utf8_sanitize(struct th_buf *b, const char *s, size_t n);
+/* Appends s as a complete JSON string: quoted, escaped, invalid UTF-8 replaced by U+FFFD (always valid JSON). */
+void th_buf_json_string(struct th_buf *b, const char *s, size_t n);
 /* Returns the data and leaves b empty; the caller frees the result. */
 char *th_buf_take(struct th_buf *b);
 

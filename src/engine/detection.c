@@ -2,15 +2,14 @@
  * JSON carries Falco's alert keys (time, rule, priority, source, hostname, output, tags, output_fields) so Falco
  * consumers take it unchanged, plus trailhound's: mitre {tactics, techniques}, event {id, time, locator}, rule_file.
  * Invariant: the JSON object is valid UTF-8 JSON on one line whatever the event holds. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "th_engine.h"
 
 static void json_str(struct th_buf *b, const char *s)
 {
-    th_buf_putc(b, '"');
-    th_buf_json_escape(b, s, strlen(s));
-    th_buf_putc(b, '"');
+    th_buf_json_string(b, s, strlen(s));
 }
 
 static void json_refs(struct th_buf *b, const char *key, const struct th_mitre_ref *v, size_t n)
@@ -80,9 +79,8 @@ void th_detection_render(struct th_eval_ctx *ctx, const struct th_ruleset *rs, s
     th_buf_puts(json, ",\"hostname\":");
     json_str(json, hostname);
     th_buf_puts(json, ",\"output\":");
-    th_buf_putc(json, '"');
-    th_buf_json_escape(json, out.data ? out.data : "", out.len);
-    th_buf_puts(json, "\",\"tags\":[");
+    th_buf_json_string(json, out.data ? out.data : "", out.len);
+    th_buf_puts(json, ",\"tags\":[");
     for (size_t i = 0; i < ri->ntags; i++) {
         if (i) {
             th_buf_putc(json, ',');
@@ -103,9 +101,9 @@ void th_detection_render(struct th_eval_ctx *ctx, const struct th_ruleset *rs, s
     json_str(json, where);
     th_buf_puts(json, "},\"rule_file\":");
     if (ri->file) {
-        th_buf_putc(json, '"');
-        th_buf_json_escape(json, ri->file, strlen(ri->file));
-        th_buf_printf(json, ":%u\"", ri->line);
+        char *rf = th_xasprintf("%s:%u", ri->file, ri->line);
+        json_str(json, rf);
+        free(rf);
     } else {
         th_buf_puts(json, "null");
     }

@@ -10,56 +10,9 @@
 
 /* ---------------------------------------------------------------- UTF-8 */
 
-/* Length of the valid UTF-8 sequence at s (RFC 3629: no overlongs, surrogates or > U+10FFFF), 0 if invalid. */
-static size_t utf8_seq(const unsigned char *s, size_t n)
-{
-    unsigned char c = s[0];
-    size_t len;
-    unsigned char lo = 0x80, hi = 0xBF;
-    if (c < 0x80) {
-        return 1;
-    }
-    if (c >= 0xC2 && c <= 0xDF) {
-        len = 2;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        len = 3;
-        lo = c == 0xE0 ? 0xA0 : 0x80;
-        hi = c == 0xED ? 0x9F : 0xBF;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        len = 4;
-        lo = c == 0xF0 ? 0x90 : 0x80;
-        hi = c == 0xF4 ? 0x8F : 0xBF;
-    } else {
-        return 0;
-    }
-    if (n < len || s[1] < lo || s[1] > hi) {
-        return 0;
-    }
-    for (size_t i = 2; i < len; i++) {
-        if (s[i] < 0x80 || s[i] > 0xBF) {
-            return 0;
-        }
-    }
-    return len;
-}
-
 void th_ofmt_utf8_sanitize(struct th_buf *out, const char *s, size_t n)
 {
-    const unsigned char *u = (const unsigned char *)s;
-    size_t start = 0, i = 0;
-    th_buf_reserve(out, n);
-    while (i < n) {
-        size_t k = utf8_seq(u + i, n - i);
-        if (k) {
-            i += k;
-            continue;
-        }
-        th_buf_append(out, s + start, i - start);
-        th_buf_append(out, "\xEF\xBF\xBD", 3);
-        i++;
-        start = i;
-    }
-    th_buf_append(out, s + start, n - start);
+    th_buf_utf8_sanitize(out, s, n);
 }
 
 /* Largest prefix length <= max that does not split a UTF-8 sequence. */
@@ -590,13 +543,7 @@ void th_ofmt_render_text(const struct th_ofmt *f, struct th_event *ev, struct th
 
 static void json_str(struct th_buf *out, const char *s, size_t n)
 {
-    struct th_buf clean;
-    th_buf_init(&clean);
-    th_ofmt_utf8_sanitize(&clean, s, n);
-    th_buf_putc(out, '"');
-    th_buf_json_escape(out, clean.data ? clean.data : "", clean.len);
-    th_buf_putc(out, '"');
-    th_buf_free(&clean);
+    th_buf_json_string(out, s, n);
 }
 
 static void json_value(struct th_buf *out, const struct fval *fv)
