@@ -8,6 +8,8 @@
 
 #include <stddef.h>
 
+#include "th_base64.h"
+
 /* Finds key at the top level of the JSON object text obj[0..len). On success returns 1 and sets *val and *vlen to the
  * raw value text (for a string: the body between the quotes, still escaped). 0 = key absent, -1 = not an object
  * or malformed. */
@@ -17,8 +19,6 @@ int th_cwl_find(const char *obj, size_t len, const char *key, const char **val, 
  * length, or -1 on a bad escape (msg says which). Lone surrogates become U+FFFD. */
 long th_json_unescape(const char *s, size_t n, char *out, char *msg, size_t msglen);
 
-/* Decodes standard base64 (padding optional, whitespace ignored) into out (capacity >= 3 * (n / 4) + 3).
- * Returns the decoded length or -1. */
-long th_base64_decode(const char *s, size_t n, unsigned char *out);
+/* base64: th_base64_decode() in src/core/th_base64.h */
 
 #endif

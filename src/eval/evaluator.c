@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "program.h"
+#include "th_base64.h"
 
 static bool has_icase(const char *h, size_t hn, const char *nd, size_t nn)
 {
@@ -27,33 +28,17 @@ static char *zdup(struct th_eval_ctx *ctx, const char *p, size_t n)
     return th_arena_strndup(&ctx->scratch, p, n);
 }
 
-static const char *b64_alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-/* Decodes standard base64 (padding optional); false if the text is not base64. */
+/* Decodes base64 into scratch; false if the text is not base64 (the transformed field is then absent). */
 static bool b64_decode(struct th_eval_ctx *ctx, const char *p, size_t n, struct th_sv *out)
 {
-    char *o = th_arena_alloc(&ctx->scratch, n + 1);
-    size_t on = 0;
-    uint32_t acc = 0;
-    int bits = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (p[i] == '=') {
-            break;
-        }
-        const char *c = memchr(b64_alphabet, p[i], 64);
-        if (!c || !p[i]) {
-            return false;
-        }
-        acc = (acc << 6) | (uint32_t)(c - b64_alphabet);
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            o[on++] = (char)((acc >> bits) & 0xFF);
-        }
+    unsigned char *o = th_arena_alloc(&ctx->scratch, 3 * (n / 4) + 4);
+    long len = th_base64_decode(p, n, o);
+    if (len < 0) {
+        return false;
     }
-    o[on] = 0;
-    out->p = o;
-    out->n = on;
+    o[len] = 0;
+    out->p = (const char *)o;
+    out->n = (size_t)len;
     return true;
 }
 

@@ -3,6 +3,7 @@
  * does) and either yields a complete template or an empty one plus exactly one diagnostic; rendering only reads
  * the template and emits valid UTF-8. */
 #include "output_fmt.h"
+#include "th_base64.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -361,51 +362,9 @@ const char *th_ofmt_ref_key(const struct th_ofmt *f, size_t i)
 
 /* ---------------------------------------------------------------- values */
 
-static int b64_val(char c)
-{
-    if (c >= 'A' && c <= 'Z') {
-        return c - 'A';
-    }
-    if (c >= 'a' && c <= 'z') {
-        return c - 'a' + 26;
-    }
-    if (c >= '0' && c <= '9') {
-        return c - '0' + 52;
-    }
-    if (c == '+' || c == '-') {
-        return 62;
-    }
-    if (c == '/' || c == '_') {
-        return 63;
-    }
-    return -1;
-}
-
-/* Decodes base64 (standard or URL alphabet, padding optional); 0 if s is not base64. */
-static int b64_decode(const char *s, size_t n, struct th_buf *out)
-{
-    unsigned acc = 0;
-    int bits = 0;
-    while (n > 0 && s[n - 1] == '=') {
-        n--;
-    }
-    for (size_t i = 0; i < n; i++) {
-        int v = b64_val(s[i]);
-        if (v < 0) {
-            return 0;
-        }
-        acc = (acc << 6) | (unsigned)v;
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            th_buf_putc(out, (char)((acc >> bits) & 0xFF));
-        }
-    }
-    return 1;
-}
-
-/* Applies one string transformer to in, writing out. */
-static void apply_xf(enum th_ofmt_xf xf, const char *s, size_t n, struct th_buf *out)
+/* Applies one string transformer to in, writing out. False when the result is absent (b64 of a text that is not
+ * base64, as in conditions). */
+static bool apply_xf(enum th_ofmt_xf xf, const char *s, size_t n, struct th_buf *out)
 {
     th_buf_clear(out);
     switch (xf) {
@@ -415,26 +374,31 @@ static void apply_xf(enum th_ofmt_xf xf, const char *s, size_t n, struct th_buf 
             unsigned char c = (unsigned char)s[i];
             th_buf_putc(out, (char)(xf == TH_OFMT_XF_TOUPPER ? toupper(c) : tolower(c)));
         }
-        return;
-    case TH_OFMT_XF_B64:
-        if (!b64_decode(s, n, out)) {
-            th_buf_clear(out);
-            th_buf_append(out, s, n);
+        return true;
+    case TH_OFMT_XF_B64: {
+        th_buf_reserve(out, 3 * (n / 4) + 4);
+        long len = th_base64_decode(s, n, (unsigned char *)out->data);
+        if (len < 0) {
+            return false;
         }
-        return;
+        out->len = (size_t)len;
+        out->data[out->len] = 0;
+        return true;
+    }
     case TH_OFMT_XF_BASENAME: {
         size_t b = n;
         while (b > 0 && s[b - 1] != '/') {
             b--;
         }
         th_buf_append(out, s + b, n - b);
-        return;
+        return true;
     }
     case TH_OFMT_XF_LEN:
         th_buf_printf(out, "%zu", n);
-        return;
+        return true;
     default:
         th_buf_append(out, s, n);
+        return true;
     }
 }
 
@@ -472,7 +436,11 @@ static void get_value(const struct th_ofmt_seg *sg, th_ofmt_get_fn get, void *ct
         if (fv->v.type == TH_FT_STRLIST && k == sg->nxf - 1 && sg->xf[k] == TH_OFMT_XF_LEN) {
             continue;
         }
-        apply_xf((enum th_ofmt_xf)sg->xf[k], tmp.data, tmp.len, &fv->text);
+        if (!apply_xf((enum th_ofmt_xf)sg->xf[k], tmp.data, tmp.len, &fv->text)) {
+            fv->present = 0; /* e.g. b64() of a text that is not base64: absent, as in conditions */
+            th_buf_free(&tmp);
+            return;
+        }
         fv->number = sg->xf[k] == TH_OFMT_XF_LEN;
         th_buf_clear(&tmp);
         th_buf_append(&tmp, fv->text.data, fv->text.len);

@@ -156,6 +156,12 @@ TH_TEST(test_transformers_apply_and_are_left_out_of_output_fields_by_default)
                  "{\"len(ct.user)\":5,\"toupper(ct.user)\":\"ALICE\"}");
 }
 
+TH_TEST(test_b64_of_a_text_that_is_not_base64_is_absent_as_in_conditions)
+{
+    CHECK_RENDER("[%b64(ct.user)]", false, 0, "[<NA>]"); /* "alice" is not base64 (a dangling 6-bit group) */
+    CHECK_RENDER("[%b64(ct.user)]", true, TH_OFMT_JSON_TRANSFORMED, "{\"b64(ct.user)\":null}");
+}
+
 /* Parses a bad template at file position line 7 col 13; returns the single diagnostic (err kept by caller). */
 static const struct th_diag *parse_error(const char *fmt, struct th_err *err, size_t *off)
 {
