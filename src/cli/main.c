@@ -9,6 +9,7 @@ static const struct th_command commands[] = {
     {"replay", th_cmd_replay, "read audit logs, evaluate rules, print detections and a summary"},
     {"fields", th_cmd_fields, "list every field with its type and description"},
     {"validate", th_cmd_validate, "check rules files and report every problem"},
+    {"rules", th_cmd_rules, "list the loaded rules with their ATT&CK tactics and techniques (docs/DETECTIONS.md)"},
     {"test", th_cmd_test, "run rule test cases (events and the rules that must fire)"},
     {"version", th_cmd_version, "print the version"},
     {NULL, NULL, NULL},

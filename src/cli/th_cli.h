@@ -24,6 +24,7 @@ int th_cmd_fields(int argc, char **argv);
 int th_cmd_validate(int argc, char **argv);
 int th_cmd_version(int argc, char **argv);
 int th_cmd_test(int argc, char **argv);
+int th_cmd_rules(int argc, char **argv);
 
 struct th_err;
 struct th_rule_set;
