@@ -13,7 +13,7 @@
 #endif
 
 enum { M_UNDECIDED = 0, M_LINE, M_STREAM };
-enum { L_NORMAL = 0, L_STRING, L_ESCAPE, L_SCALAR, L_SKIPLINE, L_DONE };
+enum { L_NORMAL = 0, L_STRING, L_ESCAPE, L_SCALAR, L_SKIPLINE, L_SKIPREC, L_DONE };
 enum { E_VALUE = 0, E_VALUE_OR_CLOSE, E_KEY, E_KEY_OR_CLOSE, E_COLON, E_AFTER };
 enum { C_TOP = 0, C_ARRAY, C_ENVELOPE, C_ENV_TAIL };
 enum { K_NONE = 0, K_OTHER, K_RECORDS, K_ITEMS, K_LOGEVENTS, K_AWSLOGS, K_DIGEST, K_MSGTYPE };
@@ -318,6 +318,17 @@ static enum th_split_ev syntax_break(struct th_split *s, const char *buf, struct
         return problem(out, TH_E_UNKNOWN_FORMAT, TH_SEV_ERROR, true,
                        "input is not JSON, NDJSON or a known log envelope (byte %s at line %llu, column %llu)",
                        show_char(c, tmp), (unsigned long long)s->line, (unsigned long long)col(s));
+    }
+    if ((s->ctx == C_ENVELOPE || s->ctx == C_ARRAY) && s->in_rec && s->depth > s->rec_depth) {
+        /* A broken element: skip to its end by counting brackets outside strings, then go on with the next one
+         * (the same span the fast path would hand on whole for the validating parse to reject). */
+        fill_where(s, out, false);
+        s->skip_open = s->depth - s->rec_depth;
+        s->skip_in_str = s->skip_esc = false;
+        s->lex = L_SKIPREC;
+        return problem(out, TH_E_JSON_SYNTAX, TH_SEV_ERROR, false,
+                       "malformed JSON: unexpected %s at line %llu, column %llu; record skipped", show_char(c, tmp),
+                       (unsigned long long)s->line, (unsigned long long)col(s));
     }
     if (s->ctx != C_TOP || (s->mode == M_STREAM && !(c == '{' && s->in_rec && first_on_line(s, buf)))) {
         s->lex = L_DONE;
@@ -806,6 +817,80 @@ static size_t fast_scan_line(const char *buf, size_t start, size_t len, size_t l
     return 0; /* no newline seen: the end of the input (or of the buffer) decides in the general scanner */
 }
 
+/* Envelope and array elements: the object at start is scanned to the bracket that closes it with the same block
+ * masks, newlines outside strings counted so locators stay exact. Returns the index just past it, or 0 when the
+ * general scanner must decide (not complete in this buffer, oversized, a raw newline inside a string). A broken
+ * element is handed on whole and rejected by the validating parse; the general scanner skips the same span. */
+static size_t fast_scan_element(const char *buf, size_t start, size_t len, size_t limit, uint64_t *lines,
+                                size_t *last_nl)
+{
+    char tail[64];
+    uint64_t inside = 0, esc_carry = 0;
+    uint32_t depth = 0;
+    *lines = 0;
+    for (size_t base = start; base < len; base += 64) {
+        const char *p = buf + base;
+        if (len - base < 64) {
+            memset(tail, ' ', sizeof tail);
+            memcpy(tail, p, len - base);
+            p = tail;
+        }
+        if (limit && base - start > limit) {
+            return 0;
+        }
+        struct block_masks m;
+        block_scan(p, &m);
+        uint64_t escaped = escaped_mask(m.bslash, &esc_carry);
+        uint64_t in = string_mask(m.quote & ~escaped, inside);
+        inside = (uint64_t)((int64_t)in >> 63);
+        uint64_t events = (m.open | m.close | m.nl) & ~in;
+        while (events) {
+            int bit = __builtin_ctzll(events);
+            events &= events - 1;
+            uint64_t one = 1ull << bit;
+            if (m.nl & in & (one - 1)) {
+                return 0; /* a raw newline inside a string before this point */
+            }
+            if (m.nl & one) {
+                (*lines)++;
+                *last_nl = base + (size_t)bit;
+            } else if (m.open & one) {
+                depth++;
+            } else if (--depth == 0) {
+                return base + (size_t)bit + 1;
+            }
+        }
+        if ((m.nl & in) || len - base <= 64) {
+            return 0;
+        }
+    }
+    return 0;
+}
+
+static enum th_split_ev fast_element_record(struct th_split *s, const char *buf, size_t len,
+                                            struct th_split_out *out)
+{
+    size_t start = (size_t)s->pos, last_nl = 0, limit = rec_limit(s);
+    uint64_t lines;
+    size_t end = fast_scan_element(buf, start, len, limit, &lines, &last_nl);
+    if (!end || (limit && end - start > limit)) {
+        return TH_SPLIT_MORE;
+    }
+    value_start(s, '{');
+    s->pos = (int64_t)end;
+    s->in_rec = false;
+    s->expect = E_AFTER;
+    fill_where(s, out, false);
+    if (lines) {
+        s->line += lines;
+        s->line_start = (int64_t)last_nl + 1;
+    }
+    out->kind = TH_SPLIT_R_OBJECT;
+    out->off = start;
+    out->len = end - start;
+    return TH_SPLIT_RECORD;
+}
+
 static enum th_split_ev fast_line_record(struct th_split *s, const char *buf, size_t len, bool eof,
                                          struct th_split_out *out)
 {
@@ -834,6 +919,39 @@ static enum th_split_ev fast_line_record(struct th_split *s, const char *buf, si
     out->len = i - start;
     s->rec_line = 0;
     return TH_SPLIT_RECORD;
+}
+
+/* L_SKIPREC: consumes a broken element up to the bracket that closes it (brackets inside strings ignored). */
+static void skip_record_bytes(struct th_split *s, const char *buf, size_t len)
+{
+    while ((size_t)s->pos < len) {
+        char c = buf[s->pos++];
+        if (c == '\n') {
+            s->line++;
+            s->line_start = s->pos;
+        }
+        if (s->skip_in_str) {
+            if (s->skip_esc) {
+                s->skip_esc = false;
+            } else if (c == '\\') {
+                s->skip_esc = true;
+            } else if (c == '"') {
+                s->skip_in_str = false;
+            }
+            continue;
+        }
+        if (c == '"') {
+            s->skip_in_str = true;
+        } else if (c == '{' || c == '[') {
+            s->skip_open++;
+        } else if ((c == '}' || c == ']') && --s->skip_open == 0) {
+            s->depth = s->rec_depth;
+            s->in_rec = false;
+            s->expect = E_AFTER;
+            s->lex = L_NORMAL;
+            return;
+        }
+    }
 }
 
 enum th_split_ev th_split_next(struct th_split *s, const char *buf, size_t len, bool eof, struct th_split_out *out)
@@ -867,6 +985,14 @@ enum th_split_ev th_split_next(struct th_split *s, const char *buf, size_t len, 
                 return ev;
             }
         }
+        if (s->lex == L_NORMAL && (s->ctx == C_ENVELOPE || s->ctx == C_ARRAY) && s->depth == s->rec_depth &&
+            !s->in_rec && !s->env_skip && s->env_kind != K_LOGEVENTS && expects_value(s->expect) &&
+            buf[s->pos] == '{') {
+            ev = fast_element_record(s, buf, len, out);
+            if (ev != TH_SPLIT_MORE) {
+                return ev;
+            }
+        }
         switch (s->lex) {
         case L_STRING:
             ev = string_bytes(s, buf, len, out);
@@ -892,6 +1018,9 @@ enum th_split_ev th_split_next(struct th_split *s, const char *buf, size_t len, 
             }
             break;
         }
+        case L_SKIPREC:
+            skip_record_bytes(s, buf, len);
+            break;
         case L_SKIPLINE: {
             const char *nl = memchr(buf + s->pos, '\n', len - (size_t)s->pos);
             s->pos = nl ? (int64_t)(nl - buf) : (int64_t)len;

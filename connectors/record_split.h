@@ -83,6 +83,8 @@ struct th_split {
     bool control_msg, awslogs;
     bool saw_value;
     bool fast_ok; /* the input has shown plain one-object lines: later lines may take the fast path */
+    uint32_t skip_open;          /* L_SKIPREC: brackets of the broken record still open */
+    bool skip_in_str, skip_esc; /* L_SKIPREC: string state while skipping */
     char tok[8]; /* first bytes of a top-level scalar, to tell `true` from `title:` */
     uint8_t toklen;
 };
