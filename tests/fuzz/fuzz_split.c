@@ -1,16 +1,24 @@
 /* fuzz_split.c - libFuzzer target: the record splitter on arbitrary bytes, fed whole and in chunks whose size
- * comes from the input. Every record it returns must lie inside the buffer; feeding whole or chunked must give
- * the same number of events for inputs without a raw newline inside a record (chunking may move a bad line's
- * report between the splitter and the later parse, see test_record_split.c). */
+ * comes from the input. Every record it returns must lie inside the buffer, the splitter must end at the end of the
+ * input, and a valid input (no problem, every record valid JSON) must split into the same records whole or
+ * chunked (for broken input, recovery may depend on where chunks end: see test_record_split.c). */
 #include <stdlib.h>
 #include <string.h>
 
 #include "record_split.h"
 #include "th_buf.h"
+#include "th_json.h"
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
 
-static size_t run(const char *text, size_t n, size_t chunk)
+struct outcome {
+    size_t records, problems, invalid;
+    uint64_t hash; /* of every record's bytes and line, in order */
+};
+
+static struct th_json doc;
+
+static size_t run(const char *text, size_t n, size_t chunk, struct outcome *oc)
 {
     struct th_split s;
     struct th_split_out o;
@@ -40,6 +48,16 @@ static size_t run(const char *text, size_t n, size_t chunk)
         if (ev == TH_SPLIT_RECORD && (o.off > buf.len || o.len > buf.len - o.off)) {
             abort(); /* a record outside the buffer */
         }
+        if (ev == TH_SPLIT_RECORD) {
+            oc->records++;
+            oc->invalid += o.kind == TH_SPLIT_R_OBJECT && th_json_parse(&doc, buf.data + o.off, o.len) != 0;
+            for (size_t i = 0; i < o.len; i++) {
+                oc->hash = (oc->hash ^ (unsigned char)buf.data[o.off + i]) * 1099511628211ull;
+            }
+            oc->hash = (oc->hash ^ o.line) * 1099511628211ull;
+        } else {
+            oc->problems++;
+        }
         events++;
     }
     th_buf_free(&buf);
@@ -51,8 +69,18 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
     if (size < 1) {
         return 0;
     }
+    static int init;
+    if (!init) {
+        th_json_init(&doc);
+        init = 1;
+    }
     size_t chunk = 1 + data[0] % 17;
-    run((const char *)data + 1, size - 1, size);
-    run((const char *)data + 1, size - 1, chunk);
+    struct outcome whole = {0, 0, 0, 1469598103934665603ull}, part = whole;
+    run((const char *)data + 1, size - 1, size, &whole);
+    run((const char *)data + 1, size - 1, chunk, &part);
+    if (whole.problems == 0 && whole.invalid == 0 &&
+        (part.records != whole.records || part.problems != 0 || part.hash != whole.hash)) {
+        abort(); /* valid input split differently when chunked */
+    }
     return 0;
 }
