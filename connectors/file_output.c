@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "th_buf.h"
 #include "th_connector.h"
 
 struct file_cfg {
@@ -39,7 +40,7 @@ static int file_open(struct th_output *out, void *cfg, struct th_err *err)
         th_err_add(err, TH_SEV_ERROR, TH_E_IO, c->path, 0, 0, "cannot open for appending: %s", strerror(errno));
         return -1;
     }
-    struct file_out *fo = calloc(1, sizeof *fo);
+    struct file_out *fo = th_xcalloc(1, sizeof *fo);
     fo->f = f;
     fo->json = c->format[0] == 'j';
     fo->path = c->path;

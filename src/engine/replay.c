@@ -26,6 +26,7 @@ struct replay {
     const struct th_detection **detp;
     size_t ndet, capdet;
     int64_t next_progress_ns, start_ns;
+    uint64_t batches;
 };
 
 /* Problems with a whole input (it could not be read, is not a log format, its gzip is corrupt) are not records:
@@ -167,6 +168,7 @@ static int run_batches(struct replay *r, struct th_err *err)
     th_batch_init(&batch);
     for (;;) {
         int st = r->src->ops->next_batch(r->src, &batch, -1, err);
+        batch.seq = ++r->batches;
         for (size_t i = 0; i < batch.nprobs; i++) {
             const struct th_input_problem *pb = &batch.probs[i];
             problem(r, pb->sev, pb->code, pb->where, pb->msg);

@@ -448,6 +448,24 @@ static int const_number(struct compiler *c, const struct th_cond_node *v, enum t
     return -1;
 }
 
+/* pmatch: a set of path prefixes, so a value is checked by looking up each of its '/' boundaries (O(depth)) instead
+ * of comparing with every prefix. */
+static void build_prefix_set(struct pnode *p)
+{
+    th_strset_init(&p->set, p->nitems, false);
+    for (size_t i = 0; i < p->nitems; i++) {
+        size_t n = p->itemn[i];
+        while (n > 1 && p->items[i][n - 1] == '/') {
+            n--;
+        }
+        if (n == 1 && p->items[i][0] == '/') {
+            p->root_prefix = true;
+        } else if (n) {
+            th_strset_add(&p->set, p->items[i], n);
+        }
+    }
+}
+
 static int compile_list_rhs(struct compiler *c, struct pnode *p, const struct th_cond_node *rhs)
 {
     if (rhs->kind != TH_CN_LIST) {
@@ -464,6 +482,10 @@ static int compile_list_rhs(struct compiler *c, struct pnode *p, const struct th
                 return -1;
             }
         }
+        return 0;
+    }
+    if (p->op == TH_OP_PMATCH) {
+        build_prefix_set(p);
         return 0;
     }
     th_strset_init(&p->set, p->nitems, false);
@@ -514,6 +536,7 @@ static int compile_scalar_rhs(struct compiler *c, struct pnode *p, const struct 
         p->items[0] = th_xstrdup(p->str);
         p->itemn[0] = p->strn;
         p->nitems = 1;
+        build_prefix_set(p);
     }
     return 0;
 }

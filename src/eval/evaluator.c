@@ -85,6 +85,16 @@ static bool get_operand(struct th_eval_ctx *ctx, const struct operand *o, struct
     if (!th_event_get(ev, &o->ref, v)) {
         return false;
     }
+    if (v->type == TH_FT_STRLIST && o->type != TH_FT_STRLIST && !(o->nxf && o->xf[0] == TH_XF_LEN)) {
+        /* list[i] was compiled as one string: an extractor that answers with the selected element as a
+         * one-element list is read as that element */
+        if (v->u.list.n == 0) {
+            return false;
+        }
+        struct th_sv first = v->u.list.v[0];
+        v->type = TH_FT_STR;
+        v->u.s = first;
+    }
     for (uint8_t i = 0; i < o->nxf; i++) {
         if (!apply_xf(ctx, o->xf[i], v)) {
             return false;
@@ -129,7 +139,7 @@ static bool str_op(struct th_eval_ctx *ctx, enum th_cond_op op, const char *p, s
     case TH_OP_GLOB: return glob_match(ctx, c, p, n, false);
     case TH_OP_IGLOB: return glob_match(ctx, c, p, n, true);
     case TH_OP_REGEX: return regex_match(ctx, re, p, n);
-    case TH_OP_PMATCH: return pmatch_one(c, cn, p, n);
+    case TH_OP_PMATCH: return pmatch_one(c, cn, p, n); /* only with a modifier: one prefix at a time */
     case TH_OP_LT: case TH_OP_LE: case TH_OP_GT: case TH_OP_GE:
         cmp = memcmp(p, c, n < cn ? n : cn);
         if (cmp == 0) {
@@ -202,10 +212,17 @@ static bool eval_modified(struct th_eval_ctx *ctx, const struct pnode *n, const 
     }
 }
 
+/* True when the value, or the value cut at one of its '/' boundaries, is one of the prefixes. */
 static bool eval_pmatch(const struct pnode *n, const char *p, size_t len)
 {
-    for (size_t i = 0; i < n->nitems; i++) {
-        if (pmatch_one(n->items[i], n->itemn[i], p, len)) {
+    if (n->root_prefix && len && p[0] == '/') {
+        return true;
+    }
+    if (th_strset_has(&n->set, p, len)) {
+        return true;
+    }
+    for (size_t i = len; i-- > 1;) {
+        if (p[i] == '/' && th_strset_has(&n->set, p, i)) {
             return true;
         }
     }

@@ -2,7 +2,8 @@
  * A rule's condition compiles to a tree of pnodes whose comparisons are specialised by field type at load time:
  * fields are resolved to th_fieldrefs with cache slots, constants converted once (numbers parsed, operand sets
  * hashed, regexes JIT-compiled). Nothing in a pnode is written after th_ruleset_compile() returns.
- * Invariant: evaluating a CMP whose field is absent yields false, whatever the operator. */
+ * Invariant: evaluating a CMP whose field is absent yields false, whatever the operator.
+ * Private to src/eval (not installed, not included elsewhere), so its types go without the th_ prefix. */
 #ifndef TH_PROGRAM_H
 #define TH_PROGRAM_H
 
@@ -69,7 +70,8 @@ struct pnode {
     size_t *itemn;
     int64_t *itemnum;    /* numeric list items (U64 fields) */
     size_t nitems;
-    struct th_strset set; /* in / intersects on strings */
+    struct th_strset set; /* in / intersects on strings; pmatch: the prefixes without a trailing '/' */
+    bool root_prefix;     /* pmatch: "/" is one of the prefixes (every absolute path matches) */
     pcre2_code *re;       /* regex */
     pcre2_code **res;     /* regex with a modifier: one per item */
     uint32_t rule;        /* owning rule (stats) */

@@ -2,7 +2,8 @@
  * For each active rule, computes from its compiled condition the values of an index field it can match
  * (CloudTrail: ct.name; k8s audit: ka.target.resource, else ka.verb): `f = X` -> {X}; `f in (...)` -> the set;
  * AND -> the intersection of its constrained children; OR -> the union (unconstrained if any child is);
- * NOT and anything else -> unconstrained. Rules constrained by no index field go to the "always" list.
+ * NOT and anything else -> unconstrained. An AND whose constraints have no value in common is never a candidate
+ * (it cannot match). Rules constrained by no index field go to the "always" list.
  * Read-only after th_index_build(); per event, candidates = index hits + always, merged in rule order. */
 #include <stdlib.h>
 #include <string.h>
