@@ -703,32 +703,42 @@ struct block_masks {
     uint64_t quote, bslash, open, close, nl;
 };
 
+#ifndef __SSE2__
+/* Portable fallback: bit k set when p[k] == c. */
 static uint64_t eq_mask64(const char *p, char c)
 {
-#ifdef __SSE2__
-    const __m128i v = _mm_set1_epi8(c);
-    uint64_t m = 0;
-    for (int k = 0; k < 4; k++) {
-        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * k));
-        m |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x, v)) << (16 * k);
-    }
-    return m;
-#else
     uint64_t m = 0;
     for (int k = 0; k < 64; k++) {
         m |= (uint64_t)(p[k] == c) << k;
     }
     return m;
-#endif
 }
+#endif
 
 static void block_scan(const char *p, struct block_masks *m)
 {
+#ifdef __SSE2__
+    const __m128i q = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\'), nl = _mm_set1_epi8('\n');
+    const __m128i ob = _mm_set1_epi8('{'), cb = _mm_set1_epi8('}'), os = _mm_set1_epi8('['), cs = _mm_set1_epi8(']');
+    memset(m, 0, sizeof *m);
+    for (int k = 0; k < 4; k++) { /* each 16-byte lane loaded once, compared with every byte of interest */
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * k));
+        int sh = 16 * k;
+        m->quote |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x, q)) << sh;
+        m->bslash |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x, bs)) << sh;
+        m->nl |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x, nl)) << sh;
+        m->open |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(x, ob), _mm_cmpeq_epi8(x, os)))
+                   << sh;
+        m->close |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(x, cb), _mm_cmpeq_epi8(x, cs)))
+                    << sh;
+    }
+#else
     m->quote = eq_mask64(p, '"');
     m->bslash = eq_mask64(p, '\\');
     m->open = eq_mask64(p, '{') | eq_mask64(p, '[');
     m->close = eq_mask64(p, '}') | eq_mask64(p, ']');
     m->nl = eq_mask64(p, '\n');
+#endif
 }
 
 /* Bit i set when byte i is escaped by a backslash: each backslash not itself escaped escapes the next byte.
