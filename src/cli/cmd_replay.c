@@ -46,7 +46,7 @@ static void usage(FILE *f)
             "  -m, --match all|first     every matching rule fires (default), or only the first (Falco's default)\n"
             "  -p, --min-priority P      ignore rules less severe than P (emergency ... debug)\n"
             "      --source S            auto (default), aws_cloudtrail or k8s_audit\n"
-            "      --max-record-size N   reject records larger than N bytes (default 8MiB; suffixes KiB MiB)\n"
+            "      --max-record-size N   reject records larger than N bytes (default 4MiB; suffixes KiB MiB)\n"
             "      --max-depth N         reject JSON nested deeper than N (default 128)\n"
             "      --stats               print per-rule evaluations, matches and time\n"
             "      --progress / --no-progress   progress line on stderr (default: when stderr is a terminal)\n"
