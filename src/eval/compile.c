@@ -761,6 +761,82 @@ static int apply_exceptions(struct compiler *c, const struct th_rule *r, struct 
     return rc;
 }
 
+/* ---- evaluation order ----
+ * Conditions have no side effects, so the children of an AND or OR may be evaluated in any order with the same
+ * result. Costly tests (fields rendered as JSON text, regular expressions, searches over them) move behind the
+ * cheap ones so that a failing AND (or a succeeding OR) stops before them; among cheap tests the author's order
+ * is kept, since it usually puts the most selective test first. Costs are rough relative weights. */
+
+static unsigned field_cost(const struct operand *o)
+{
+    static const char *const rendered[] = {"ct.request", "ct.response", "ct.additionaleventdata", "ct.resources",
+                                           "ct.info", "json.obj", "jevt.obj", "evt.plugininfo", NULL};
+    const char *name = th_field_by_id(o->ref.id)->name;
+    for (size_t i = 0; rendered[i]; i++) {
+        if (strcmp(name, rendered[i]) == 0) {
+            return 40;
+        }
+    }
+    unsigned cost = o->ref.key ? 3 : 2; /* json.value[...] follows a pointer */
+    return cost + 2u * o->nxf;
+}
+
+#define COSTLY 20 /* below this, a test keeps its place (see order_by_cost) */
+
+static unsigned op_cost(const struct pnode *p)
+{
+    unsigned per = 1;
+    switch (p->op) {
+    case TH_OP_REGEX: per = COSTLY; break;
+    case TH_OP_GLOB: case TH_OP_IGLOB: per = 8; break;
+    case TH_OP_CONTAINS: case TH_OP_ICONTAINS: case TH_OP_BCONTAINS: case TH_OP_ENDSWITH: per = 4; break;
+    default: break;
+    }
+    return p->mod != TH_MOD_NONE ? per * (unsigned)(p->nitems ? p->nitems : 1) : per;
+}
+
+static unsigned node_cost(const struct pnode *p)
+{
+    unsigned cost = 0;
+    switch (p->kind) {
+    case PN_CMP:
+        return field_cost(&p->lhs) + op_cost(p) + (p->rhs_is_field ? field_cost(&p->rhs) : 0);
+    case PN_CONST:
+        return 0;
+    default:
+        for (size_t i = 0; i < p->nkids; i++) {
+            cost += node_cost(p->kids[i]);
+        }
+        return cost;
+    }
+}
+
+static unsigned sort_key(const struct pnode *p)
+{
+    unsigned c = node_cost(p);
+    return c >= COSTLY ? c : 0;
+}
+
+static void order_by_cost(struct pnode *p)
+{
+    for (size_t i = 0; i < p->nkids; i++) {
+        order_by_cost(p->kids[i]);
+    }
+    if (p->kind != PN_AND && p->kind != PN_OR) {
+        return;
+    }
+    for (size_t i = 1; i < p->nkids; i++) { /* stable insertion sort: children are few */
+        struct pnode *k = p->kids[i];
+        unsigned c = sort_key(k);
+        size_t j = i;
+        while (j > 0 && sort_key(p->kids[j - 1]) > c) {
+            p->kids[j] = p->kids[j - 1];
+            j--;
+        }
+        p->kids[j] = k;
+    }
+}
+
 /* ---- rules ---- */
 
 static int compile_output(struct compiler *c, const struct th_rule *r, struct compiled_rule *cr)
@@ -858,6 +934,9 @@ static int compile_rule(struct compiler *c, const struct th_rule *r, uint32_t id
     if (tree && apply_exceptions(c, r, &tree) == 0 && th_cond_resolve(&tree, &res, TH_COND_SEE_ALL, c->err) == 0) {
         cr->cond_str = th_cond_print(tree);
         cr->cond = compile_node(c, tree, idx);
+        if (cr->cond) {
+            order_by_cost(cr->cond);
+        }
     }
     for (size_t i = before; i < c->err->n; i++) {
         if (!c->err->v[i].item) {
