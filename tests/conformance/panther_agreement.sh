@@ -12,7 +12,7 @@ set -u
 TH_SRC="${TH_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}"
 TH_SHARED="${TH_SHARED:-$TH_SRC/../shared}"
 
-MIN_RECALL=47.8 # percent, measured
+MIN_RECALL=49.3 # percent, measured
 MAX_FP=12.2     # percent, measured
 
 corpus="$TH_SHARED/corpus/panther/test-events"
