@@ -774,65 +774,14 @@ static uint64_t string_mask(uint64_t quote, uint64_t inside_before)
     return x ^ inside_before;
 }
 
-/* Scans the object at start to the end of its line, 64 bytes at a time: string regions from quote parity, brackets
- * counted outside strings, escaped quotes masked out. Returns the index just past the object, or 0 when the fast
- * path must not decide (unfinished, truncated, oversized, several values or trailing text on the line). */
-static size_t fast_scan_line(const char *buf, size_t start, size_t len, size_t limit)
-{
-    char tail[64];
-    uint64_t inside = 0, esc_carry = 0;
-    uint32_t depth = 0;
-    size_t end = 0;
-    for (size_t base = start; base < len; base += 64) {
-        const char *p = buf + base;
-        if (len - base < 64) {
-            memset(tail, ' ', sizeof tail);
-            memcpy(tail, p, len - base);
-            p = tail;
-        }
-        if (limit && base - start > limit) {
-            return 0;
-        }
-        struct block_masks m;
-        block_scan(p, &m);
-        uint64_t escaped = escaped_mask(m.bslash, &esc_carry);
-        uint64_t in = string_mask(m.quote & ~escaped, inside);
-        inside = (uint64_t)((int64_t)in >> 63);
-        uint64_t events = (m.open | m.close | m.nl) & ~in;
-        if (m.nl & in) {
-            return 0; /* a raw newline inside a string (here or on a following line): the general scanner decides */
-        }
-        while (events) {
-            int bit = __builtin_ctzll(events);
-            events &= events - 1;
-            uint64_t one = 1ull << bit;
-            if (m.nl & one) {
-                return depth == 0 && end ? end : 0; /* the line ended */
-            }
-            if (end) {
-                return 0; /* more brackets after the object closed */
-            }
-            if (m.open & one) {
-                depth++;
-            } else if (depth-- == 0) {
-                return 0;
-            } else if (depth == 0) {
-                end = base + (size_t)bit + 1;
-            }
-        }
-        if (len - base <= 64) {
-            break;
-        }
-    }
-    return 0; /* no newline seen: the end of the input (or of the buffer) decides in the general scanner */
-}
-
-/* Envelope and array elements: the object at start is scanned to the bracket that closes it with the same block
- * masks, newlines outside strings counted so locators stay exact. Returns the index just past it, or 0 when the
- * general scanner must decide (not complete in this buffer, oversized, a raw newline inside a string). A broken
- * element is handed on whole and rejected by the validating parse; the general scanner skips the same span. */
-static size_t fast_scan_element(const char *buf, size_t start, size_t len, size_t limit, uint64_t *lines,
-                                size_t *last_nl)
+/* Scans the object at start to the bracket that closes it, 64 bytes at a time: string regions from quote parity
+ * (escaped quotes masked out), brackets counted outside strings, newlines outside strings counted so locators stay
+ * exact. With one_line, a newline before the end means the line is truncated. Returns the index just past the
+ * object, or 0 when the general scanner must decide (not complete in this buffer, oversized, a raw newline inside
+ * a string, a truncated line). A broken object is handed on whole and rejected by the validating parse; the general
+ * scanner skips the same span. */
+static size_t fast_scan_object(const char *buf, size_t start, size_t len, size_t limit, bool one_line,
+                               uint64_t *lines, size_t *last_nl)
 {
     char tail[64];
     uint64_t inside = 0, esc_carry = 0;
@@ -862,6 +811,9 @@ static size_t fast_scan_element(const char *buf, size_t start, size_t len, size_
                 return 0; /* a raw newline inside a string before this point */
             }
             if (m.nl & one) {
+                if (one_line) {
+                    return 0;
+                }
                 (*lines)++;
                 *last_nl = base + (size_t)bit;
             } else if (m.open & one) {
@@ -882,7 +834,7 @@ static enum th_split_ev fast_element_record(struct th_split *s, const char *buf,
 {
     size_t start = (size_t)s->pos, last_nl = 0, limit = rec_limit(s);
     uint64_t lines;
-    size_t end = fast_scan_element(buf, start, len, limit, &lines, &last_nl);
+    size_t end = fast_scan_object(buf, start, len, limit, false, &lines, &last_nl);
     if (!end || (limit && end - start > limit)) {
         return TH_SPLIT_MORE;
     }
@@ -909,15 +861,18 @@ static enum th_split_ev fast_line_record(struct th_split *s, const char *buf, si
     if (envelope_first_key(buf, start, len)) {
         return TH_SPLIT_MORE;
     }
-    size_t limit = rec_limit(s);
-    size_t i = fast_scan_line(buf, start, len, limit);
+    size_t limit = rec_limit(s), last_nl = 0;
+    uint64_t lines;
+    size_t i = fast_scan_object(buf, start, len, limit, true, &lines, &last_nl);
     if (!i || (limit && i - start > limit)) {
         return TH_SPLIT_MORE;
     }
-    for (size_t j = i; buf[j] != '\n'; j++) {
-        if (buf[j] != ' ' && buf[j] != '\t' && buf[j] != '\r') {
-            return TH_SPLIT_MORE; /* text after the object on its line */
-        }
+    size_t j = i;
+    while (j < len && (buf[j] == ' ' || buf[j] == '\t' || buf[j] == '\r')) {
+        j++;
+    }
+    if (j == len || buf[j] != '\n') {
+        return TH_SPLIT_MORE; /* text after the object on its line, or its end not in view: the scanner decides */
     }
     value_start(s, '{');
     s->pos = (int64_t)i;

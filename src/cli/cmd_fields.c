@@ -90,14 +90,7 @@ static int parse_args(int argc, char **argv, struct fields_opts *o)
 
 static void json_str(struct th_buf *b, const char *key, const char *val)
 {
-    th_buf_printf(b, "\"%s\":", key);
-    if (!val) {
-        th_buf_puts(b, "null");
-        return;
-    }
-    th_buf_putc(b, '"');
-    th_buf_json_escape(b, val, strlen(val));
-    th_buf_putc(b, '"');
+    th_buf_json_member(b, key, val);
 }
 
 static void json_field(struct th_buf *b, const struct th_field_def *d)

@@ -230,6 +230,16 @@ void th_buf_json_string(struct th_buf *b, const char *s, size_t n)
     th_buf_putc(b, '"');
 }
 
+void th_buf_json_member(struct th_buf *b, const char *key, const char *value)
+{
+    th_buf_printf(b, "\"%s\":", key);
+    if (value) {
+        th_buf_json_string(b, value, strlen(value));
+    } else {
+        th_buf_puts(b, "null");
+    }
+}
+
 char *th_buf_take(struct th_buf *b)
 {
     char *p = b->data ? b->data : th_xstrdup("");

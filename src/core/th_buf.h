@@ -36,6 +36,8 @@ void th_buf_json_escape(struct th_buf *b, const char *s, size_t n);
 void th_buf_utf8_sanitize(struct th_buf *b, const char *s, size_t n);
 /* Appends s as a complete JSON string: quoted, escaped, invalid UTF-8 replaced by U+FFFD (always valid JSON). */
 void th_buf_json_string(struct th_buf *b, const char *s, size_t n);
+/* Appends "key":"value" (value as th_buf_json_string), or "key":null when value is NULL. key is written as is. */
+void th_buf_json_member(struct th_buf *b, const char *key, const char *value);
 /* Returns the data and leaves b empty; the caller frees the result. */
 char *th_buf_take(struct th_buf *b);
 

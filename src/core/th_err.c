@@ -192,14 +192,8 @@ void th_err_print(FILE *f, const struct th_err *e)
 
 static void json_str_field(struct th_buf *b, const char *key, const char *val)
 {
-    th_buf_printf(b, ",\"%s\":", key);
-    if (!val) {
-        th_buf_puts(b, "null");
-        return;
-    }
-    th_buf_putc(b, '"');
-    th_buf_json_escape(b, val, strlen(val));
-    th_buf_putc(b, '"');
+    th_buf_putc(b, ',');
+    th_buf_json_member(b, key, val);
 }
 
 void th_err_print_json(FILE *f, const struct th_err *e)
