@@ -351,29 +351,18 @@ static int ka_subjects(struct th_event *ev, enum subj_kind kind, struct th_val *
     return th_fx_set_list(-1, &l, out);
 }
 
-static int f_subj_users(struct th_event *ev, const struct th_fieldref *ref, struct th_val *out)
-{
-    TH_FX_UNUSED(ref);
-    return ka_subjects(ev, SUBJ_USER, out);
-}
+/* One extractor per subject kind, all through ka_subjects(). */
+#define KA_SUBJECTS(fn, kind)                                                               \
+    static int fn(struct th_event *ev, const struct th_fieldref *ref, struct th_val *out)   \
+    {                                                                                       \
+        TH_FX_UNUSED(ref);                                                                  \
+        return ka_subjects(ev, kind, out);                                                  \
+    }
 
-static int f_subj_sas(struct th_event *ev, const struct th_fieldref *ref, struct th_val *out)
-{
-    TH_FX_UNUSED(ref);
-    return ka_subjects(ev, SUBJ_SA, out);
-}
-
-static int f_subj_sa_ns(struct th_event *ev, const struct th_fieldref *ref, struct th_val *out)
-{
-    TH_FX_UNUSED(ref);
-    return ka_subjects(ev, SUBJ_SA_NS, out);
-}
-
-static int f_subj_groups(struct th_event *ev, const struct th_fieldref *ref, struct th_val *out)
-{
-    TH_FX_UNUSED(ref);
-    return ka_subjects(ev, SUBJ_GROUP, out);
-}
+KA_SUBJECTS(f_subj_users, SUBJ_USER)
+KA_SUBJECTS(f_subj_sas, SUBJ_SA)
+KA_SUBJECTS(f_subj_sa_ns, SUBJ_SA_NS)
+KA_SUBJECTS(f_subj_groups, SUBJ_GROUP)
 
 /* ---- containers (containers / initContainers / ephemeralContainers) ---- */
 
