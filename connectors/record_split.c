@@ -491,6 +491,7 @@ static enum th_split_ev open_container(struct th_split *s, unsigned char c, stru
         if (s->ctx == C_TOP) {
             s->in_rec = false; /* the object is an envelope, not a record */
             s->recno--;
+            s->values_in_line--;
         }
         s->ctx = C_ENVELOPE;
         s->rec_depth = 2;
@@ -834,7 +835,8 @@ static enum th_split_ev fast_element_record(struct th_split *s, const char *buf,
 {
     size_t start = (size_t)s->pos, last_nl = 0, limit = rec_limit(s);
     uint64_t lines;
-    size_t end = fast_scan_object(buf, start, len, limit, false, &lines, &last_nl);
+    /* in line mode an element may not span lines, exactly as the general scanner treats a newline there */
+    size_t end = fast_scan_object(buf, start, len, limit, s->mode == M_LINE, &lines, &last_nl);
     if (!end || (limit && end - start > limit)) {
         return TH_SPLIT_MORE;
     }

@@ -346,10 +346,14 @@ static int parse_literal(struct th_json *doc, struct jp *jp, const char *word, s
     return 0;
 }
 
-static int ensure_nodes(struct th_json *doc, size_t n)
+static int ensure_nodes(struct th_json *doc, size_t n, uint32_t max_depth)
 {
-    /* Every value takes at least 2 bytes of text except the last one, so nodes <= n/2 + 2. */
-    size_t need = n / 2 + 2;
+    /* In a complete document every value takes at least 2 bytes of text (a number its comma, a container its two
+     * brackets) except the last one, so nodes <= n/2 + 2. A document that breaks off early can also hold, per open
+     * level (at most max_depth of them), a 1-byte opening bracket and a 1-byte last element: 2 more nodes each. The
+     * parse adds nodes without bounds checks, so this bound is what keeps the tape in its buffer. */
+    size_t open = max_depth < n ? max_depth : n;
+    size_t need = n / 2 + 4 + 2 * open;
     if (need <= doc->cap) {
         return 0;
     }
@@ -392,7 +396,7 @@ int th_json_parse(struct th_json *doc, const char *src, size_t n)
         jp.p = jp.s;
         return fail(doc, &jp, jp.s, TH_E_TOO_LARGE, "document larger than 4 GiB");
     }
-    ensure_nodes(doc, n);
+    ensure_nodes(doc, n, max_depth);
     memidx_reset(doc);
     jp.nodes = doc->nodes;
     jp.n = 0;

@@ -37,8 +37,10 @@ static size_t run(const char *text, size_t n, size_t chunk, struct outcome *oc)
                 abort(); /* must end at eof */
             }
             size_t keep = th_split_keep(&s);
-            memmove(buf.data, buf.data + keep, buf.len - keep);
-            buf.len -= keep;
+            if (keep > 0) {
+                memmove(buf.data, buf.data + keep, buf.len - keep);
+                buf.len -= keep;
+            }
             th_split_shift(&s, keep);
             size_t k = n - fed < chunk ? n - fed : chunk;
             th_buf_append(&buf, text + fed, k);

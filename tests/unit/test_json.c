@@ -1,5 +1,6 @@
 /* test_json.c - the JSON scanner: what it accepts, what it rejects and where, and the lookups on its tape. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "th_err.h"
 #include "th_json.h"
@@ -185,3 +186,26 @@ TH_TEST(test_long_strings_cross_simd_blocks)
 }
 
 TH_RUN_TESTS()
+
+/* Found by fuzz_json in CI: a document that breaks off after many opening brackets has more nodes than a complete
+ * one of the same length; the tape must still hold them (ASan catches an overrun; the count check holds anywhere). */
+TH_TEST(test_broken_off_nesting_stays_inside_the_tape)
+{
+    static const char *const units[] = {"[", "{\"\":", "[1,", "[[],", "{\"a\":[1,\"", "[1"};
+    struct th_json tape;
+    th_json_init(&tape);
+    tape.limits.max_depth = 4096;
+    for (size_t u = 0; u < sizeof units / sizeof units[0]; u++) {
+        for (size_t reps = 1; reps <= 1500; reps += 7) {
+            size_t ul = strlen(units[u]);
+            char *text = malloc(reps * ul);
+            for (size_t r = 0; r < reps; r++) {
+                memcpy(text + r * ul, units[u], ul);
+            }
+            TH_CHECK(th_json_parse(&tape, text, reps * ul) != 0);
+            TH_CHECK(tape.n <= tape.cap);
+            free(text);
+        }
+    }
+    th_json_free(&tape);
+}

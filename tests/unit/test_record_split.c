@@ -175,6 +175,17 @@ TH_TEST(test_truncated_line_does_not_swallow_next_line)
     CHECK_SPLIT("{\"a\":1}\n{\"b\":[1,2\n{\"c\":3}\n", "R L1 {\"a\":1}\nP truncated L2\nR L3 {\"c\":3}\n");
 }
 
+/* Found by fuzz_split: once the input is NDJSON, an envelope on a later line is still a line, so an element that
+ * runs past its line end is a truncated line, whether the fast path or the general scanner sees it first. */
+TH_TEST(test_envelope_line_in_ndjson_cannot_span_lines)
+{
+    char *got = split_all("{\"a\":1}\n{\"Records\":[{\n\"b\":1}]}\n{\"d\":2}\n", 0);
+    const char *head = "R L1 {\"a\":1}\nP truncated L2\n";
+    TH_CHECK(strncmp(got, head, strlen(head)) == 0);
+    TH_CHECK(strstr(got, "R L4 {\"d\":2}\n") != NULL);
+    free(got);
+}
+
 TH_TEST(test_unterminated_string_line_does_not_swallow_next_line)
 {
     CHECK_SPLIT("{\"a\":1}\n{\"b\":\"oops\n{\"c\":3}\n", "R L1 {\"a\":1}\nP truncated L2\nR L3 {\"c\":3}\n");
