@@ -48,7 +48,6 @@ struct file_cfg {
     struct th_strlist path;
     char *source;
     uint64_t max_record_size;
-    int64_t max_depth;
     int64_t batch_size;
     uint64_t read_size;
 };
@@ -60,7 +59,6 @@ static const struct th_opt file_options[] = {
                "record kind: auto (detect per record), aws_cloudtrail or k8s_audit"),
     TH_OPT_SIZE("max_record_size", "4MiB", offsetof(struct file_cfg, max_record_size),
                 "larger records are reported (too-large) and skipped; 4MiB fits k8s RequestResponse events"),
-    TH_OPT_INT("max_depth", "128", 1, 4096, offsetof(struct file_cfg, max_depth), "JSON nesting limit per record"),
     TH_OPT_INT("batch_size", "1024", 1, 65536, offsetof(struct file_cfg, batch_size), "records per batch (at most)"),
     TH_OPT_SIZE("read_size", "1MiB", offsetof(struct file_cfg, read_size),
                 "bytes read (after decompression) per step; memory is about read_size + max_record_size"),
@@ -712,14 +710,6 @@ static void file_close(struct th_source *src)
     }
     free(fs);
     src->ctx = NULL;
-}
-
-uint32_t th_file_source_max_depth(const struct th_source *src)
-{
-    if (!src || src->ops != &th_file_source || !src->cfg) {
-        return 128;
-    }
-    return (uint32_t)((const struct file_cfg *)src->cfg)->max_depth;
 }
 
 uint64_t th_file_source_max_record_size(const struct th_source *src)

@@ -7,8 +7,6 @@
 
 #include "th_connector.h"
 
-/* The max_depth option (JSON nesting limit the decoder should apply); 128 when src is not a file source. */
-uint32_t th_file_source_max_depth(const struct th_source *src);
 /* The max_record_size option in bytes. */
 uint64_t th_file_source_max_record_size(const struct th_source *src);
 

@@ -640,7 +640,6 @@ TH_TEST(test_source_option_sets_the_record_hint)
     src->ops->ack(src, &b, TH_DELIVERED);
     th_batch_free(&b);
     th_err_free(&err);
-    TH_CHECK_INT(th_file_source_max_depth(src), 128);
     th_source_close(src);
 }
 
