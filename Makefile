@@ -1,7 +1,8 @@
 # trailhound - the two commands of the README, and a few conveniences.
 #   make demo   install what is missing, build, replay the bundled samples with the bundled rules
 #   make test   install what is missing, build, run every test (plain build, then ASan+UBSan, then bounded fuzz runs:
-#               JSON scanner vs jansson, record splitter, condition parser round trip)
+#               JSON scanner vs jansson, record splitter, condition parser round trip, one record through fields,
+#               bundled rules and detection rendering)
 BUILD      ?= build
 BUILD_SAN  ?= build-asan
 BUILD_FUZZ ?= build-fuzz
@@ -36,14 +37,16 @@ test-sanitize: deps
 
 fuzz: deps
 	@CC=clang cmake -S . -B $(BUILD_FUZZ) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTH_FUZZ=ON -DTH_TESTS=OFF >/dev/null
-	@cmake --build $(BUILD_FUZZ) -j$(JOBS) --target fuzz_json fuzz_split fuzz_cond
-	@mkdir -p $(BUILD_FUZZ)/corpus-json $(BUILD_FUZZ)/corpus-split $(BUILD_FUZZ)/corpus-cond
+	@cmake --build $(BUILD_FUZZ) -j$(JOBS) --target fuzz_json fuzz_split fuzz_cond fuzz_event
+	@mkdir -p $(BUILD_FUZZ)/corpus-json $(BUILD_FUZZ)/corpus-split $(BUILD_FUZZ)/corpus-cond $(BUILD_FUZZ)/corpus-event
 	./$(BUILD_FUZZ)/tests/fuzz/fuzz_json -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
 	  $(BUILD_FUZZ)/corpus-json tests/fixtures/fuzz/json
 	./$(BUILD_FUZZ)/tests/fuzz/fuzz_split -max_total_time=$(FUZZ_SECONDS_SMALL) -max_len=2048 \
 	  $(BUILD_FUZZ)/corpus-split tests/fixtures/fuzz/split
 	./$(BUILD_FUZZ)/tests/fuzz/fuzz_cond -max_total_time=$(FUZZ_SECONDS_SMALL) -max_len=512 \
 	  $(BUILD_FUZZ)/corpus-cond tests/fixtures/fuzz/cond
+	./$(BUILD_FUZZ)/tests/fuzz/fuzz_event -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+	  -dict=tests/fixtures/fuzz/event.dict $(BUILD_FUZZ)/corpus-event tests/fixtures/fields
 
 bench:
 	bench/run.sh

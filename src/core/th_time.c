@@ -2,6 +2,8 @@
  * Invariant: th_time_parse_rfc3339(th_time_format_rfc3339(x)) == x for every int64 ns in years 0001-9999. */
 #include "th_time.h"
 
+#include <stdint.h>
+
 #include <stdio.h>
 #include <time.h>
 
@@ -105,6 +107,9 @@ bool th_time_parse_rfc3339(const char *s, size_t n, int64_t *ns)
         return false;
     }
     int64_t secs = days_from_civil(Y, M, D) * 86400 + h * 3600 + mi * 60 + sec - off;
+    if (secs >= INT64_MAX / 1000000000LL || secs <= INT64_MIN / 1000000000LL) {
+        return false; /* outside 1677..2262: nanoseconds since the epoch do not fit in 64 bits */
+    }
     *ns = secs * 1000000000LL + frac;
     return true;
 }

@@ -202,7 +202,7 @@ static int run_batches(struct replay *r, struct th_err *err)
 static struct th_source *open_source(const struct th_replay_opts *o, struct th_err *err)
 {
     struct th_kv kv[64 + 4];
-    char size_buf[32], depth_buf[32];
+    char size_buf[32];
     size_t n = 0;
     for (size_t i = 0; i < o->ninputs && n < 64; i++) {
         kv[n++] = (struct th_kv){"path", o->inputs[i], NULL, 0, 0};
@@ -215,10 +215,6 @@ static struct th_source *open_source(const struct th_replay_opts *o, struct th_e
     if (o->max_record_size) {
         snprintf(size_buf, sizeof size_buf, "%llu", (unsigned long long)o->max_record_size);
         kv[n++] = (struct th_kv){"max_record_size", size_buf, NULL, 0, 0};
-    }
-    if (o->max_depth) {
-        snprintf(depth_buf, sizeof depth_buf, "%u", o->max_depth);
-        kv[n++] = (struct th_kv){"max_depth", depth_buf, NULL, 0, 0};
     }
     return th_source_open("file", kv, n, err);
 }

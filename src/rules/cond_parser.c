@@ -618,7 +618,7 @@ static struct th_cond_node *parse_check(struct parser *p)
     if (k == 0) {
         return leave(p, fail(p, p->pos, "expected a '(' token, a field check, or an identifier"));
     }
-    if ((k == 3 && !memcmp(cur(p), "and", 3)) || (k == 2 && !memcmp(cur(p), "or", 2))) {
+    if ((k == 3 && (!memcmp(cur(p), "and", 3) || !memcmp(cur(p), "not", 3))) || (k == 2 && !memcmp(cur(p), "or", 2))) {
         return leave(p, fail(p, p->pos, "expected a field check, a macro name or '(' here, not the keyword '%.*s'",
                              (int)k, cur(p)));
     }

@@ -94,6 +94,14 @@ TH_TEST(test_identifier_starting_with_not_is_a_macro)
     CHECK_CANON("nothing and not_this", "nothing and not_this");
 }
 
+/* Found by fuzz_cond: `(not)` was read as a macro named "not", which prints as `not not` and no longer parses.
+ * The keywords are never macro names. */
+TH_TEST(test_keyword_not_is_never_a_macro_name)
+{
+    CHECK_CANON("a and (not)", "ERR <cond>:1:8: expected a field check, a macro name or '(' here, not the keyword 'not'");
+    CHECK_CANON("not", "ERR <cond>:1:1: expected a field check, a macro name or '(' here, not the keyword 'not'");
+}
+
 TH_TEST(test_quoted_string_escapes_are_decoded)
 {
     struct th_cond_src src = {"a.b = \"x\\ty\\\"z\\\\\\n\\r\\b\\f\"", 0, NULL, NULL};
