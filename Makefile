@@ -2,7 +2,8 @@
 #   make demo   install what is missing, build, replay the bundled samples with the bundled rules
 #   make test   install what is missing, build, run every test (plain build, then ASan+UBSan, then bounded fuzz runs:
 #               JSON scanner vs jansson, record splitter, condition parser round trip, one record through fields,
-#               bundled rules and detection rendering)
+#               bundled rules and detection rendering, one input file through the file source, one rules file
+#               through loading, compiling and evaluation)
 BUILD      ?= build
 BUILD_SAN  ?= build-asan
 BUILD_FUZZ ?= build-fuzz
@@ -37,8 +38,8 @@ test-sanitize: deps
 
 fuzz: deps
 	@CC=clang cmake -S . -B $(BUILD_FUZZ) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTH_FUZZ=ON -DTH_TESTS=OFF >/dev/null
-	@cmake --build $(BUILD_FUZZ) -j$(JOBS) --target fuzz_json fuzz_split fuzz_cond fuzz_event
-	@mkdir -p $(BUILD_FUZZ)/corpus-json $(BUILD_FUZZ)/corpus-split $(BUILD_FUZZ)/corpus-cond $(BUILD_FUZZ)/corpus-event
+	@cmake --build $(BUILD_FUZZ) -j$(JOBS) --target fuzz_json fuzz_split fuzz_cond fuzz_event fuzz_source fuzz_rules
+	@mkdir -p $(BUILD_FUZZ)/corpus-json $(BUILD_FUZZ)/corpus-split $(BUILD_FUZZ)/corpus-cond $(BUILD_FUZZ)/corpus-event $(BUILD_FUZZ)/corpus-source $(BUILD_FUZZ)/corpus-rules
 	./$(BUILD_FUZZ)/tests/fuzz/fuzz_json -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
 	  $(BUILD_FUZZ)/corpus-json tests/fixtures/fuzz/json
 	./$(BUILD_FUZZ)/tests/fuzz/fuzz_split -max_total_time=$(FUZZ_SECONDS_SMALL) -max_len=2048 \
@@ -47,6 +48,10 @@ fuzz: deps
 	  $(BUILD_FUZZ)/corpus-cond tests/fixtures/fuzz/cond
 	./$(BUILD_FUZZ)/tests/fuzz/fuzz_event -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
 	  -dict=tests/fixtures/fuzz/event.dict $(BUILD_FUZZ)/corpus-event tests/fixtures/fields
+	./$(BUILD_FUZZ)/tests/fuzz/fuzz_source -max_total_time=$(FUZZ_SECONDS_SMALL) -max_len=4096 \
+	  $(BUILD_FUZZ)/corpus-source tests/fixtures/fuzz/source tests/fixtures/input tests/fixtures/input/bad
+	./$(BUILD_FUZZ)/tests/fuzz/fuzz_rules -max_total_time=$(FUZZ_SECONDS_SMALL) -max_len=4096 \
+	  -dict=tests/fixtures/fuzz/rules.dict $(BUILD_FUZZ)/corpus-rules tests/fixtures/rules/invalid tests/fixtures/rules/reader
 
 bench:
 	bench/run.sh
