@@ -5,11 +5,11 @@
  * sanitizer reports it checks two invariants: a field read twice gives the same answer (the per-event cache agrees
  * with the extractor), and every JSON detection is valid JSON (jansson parses it). */
 #include <glob.h>
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_support.h"
 #include "th_buf.h"
 #include "th_engine.h"
 #include "th_eval.h"
@@ -110,28 +110,6 @@ static void every_field(struct th_event *ev)
     th_buf_free(&b);
 }
 
-static void evaluate(struct th_event *ev)
-{
-    const uint32_t *matched;
-    size_t n = th_eval_event(ctx, ev, TH_MATCH_ALL, &matched);
-    struct th_buf text, js;
-    th_buf_init(&text);
-    th_buf_init(&js);
-    for (size_t i = 0; i < n; i++) {
-        text.len = js.len = 0;
-        th_detection_render(ctx, rules, matched[i], ev, "fuzz", &text, &js);
-        json_error_t jerr;
-        json_t *j = json_loadb(js.data, js.len, 0, &jerr);
-        if (!j) {
-            fprintf(stderr, "invalid detection JSON (%s): %.*s\n", jerr.text, (int)js.len, js.data);
-            abort();
-        }
-        json_decref(j);
-    }
-    th_buf_free(&text);
-    th_buf_free(&js);
-}
-
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
     if (!rules) {
@@ -154,6 +132,6 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
         return 0;
     }
     every_field(&ev);
-    evaluate(&ev);
+    fuzz_evaluate_and_render(ctx, rules, &ev);
     return 0;
 }

@@ -4,11 +4,11 @@
  * when anything compiled, two fixed events (CloudTrail and k8s audit) are evaluated with --match all and every
  * match is rendered. Besides sanitizer reports it checks that a failed load or compile always says why (at least
  * one error diagnostic), and that every JSON detection parses. */
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_support.h"
 #include "th_buf.h"
 #include "th_engine.h"
 #include "th_eval.h"
@@ -65,24 +65,7 @@ static void evaluate(struct th_ruleset *rs, const char *text)
     if (th_event_decode(&ev, &rec, &opts, msg, sizeof msg) != TH_E_NONE) {
         abort(); /* the fixed events are valid */
     }
-    const uint32_t *matched;
-    size_t n = th_eval_event(ctx, &ev, TH_MATCH_ALL, &matched);
-    struct th_buf t, j;
-    th_buf_init(&t);
-    th_buf_init(&j);
-    for (size_t i = 0; i < n; i++) {
-        t.len = j.len = 0;
-        th_detection_render(ctx, rs, matched[i], &ev, "fuzz", &t, &j);
-        json_error_t jerr;
-        json_t *parsed = json_loadb(j.data, j.len, 0, &jerr);
-        if (!parsed) {
-            fprintf(stderr, "invalid detection JSON (%s): %.*s\n", jerr.text, (int)j.len, j.data);
-            abort();
-        }
-        json_decref(parsed);
-    }
-    th_buf_free(&t);
-    th_buf_free(&j);
+    fuzz_evaluate_and_render(ctx, rs, &ev);
     th_eval_ctx_free(ctx);
 }
 
