@@ -3,7 +3,7 @@
 #   make test   install what is missing, build, run every test (plain build, then ASan+UBSan, then bounded fuzz runs:
 #               JSON scanner vs jansson, record splitter, condition parser round trip, one record through fields,
 #               bundled rules and detection rendering, one input file through the file source, one rules file
-#               through loading, compiling and evaluation)
+#               through loading, compiling and evaluation, one `trailhound test` case file)
 BUILD      ?= build
 BUILD_SAN  ?= build-asan
 BUILD_FUZZ ?= build-fuzz
@@ -38,8 +38,8 @@ test-sanitize: deps
 
 fuzz: deps
 	@CC=clang cmake -S . -B $(BUILD_FUZZ) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTH_FUZZ=ON -DTH_TESTS=OFF >/dev/null
-	@cmake --build $(BUILD_FUZZ) -j$(JOBS) --target fuzz_json fuzz_split fuzz_cond fuzz_event fuzz_source fuzz_rules
-	@mkdir -p $(BUILD_FUZZ)/corpus-json $(BUILD_FUZZ)/corpus-split $(BUILD_FUZZ)/corpus-cond $(BUILD_FUZZ)/corpus-event $(BUILD_FUZZ)/corpus-source $(BUILD_FUZZ)/corpus-rules
+	@cmake --build $(BUILD_FUZZ) -j$(JOBS) --target fuzz_json fuzz_split fuzz_cond fuzz_event fuzz_source fuzz_rules fuzz_cases
+	@mkdir -p $(BUILD_FUZZ)/corpus-json $(BUILD_FUZZ)/corpus-split $(BUILD_FUZZ)/corpus-cond $(BUILD_FUZZ)/corpus-event $(BUILD_FUZZ)/corpus-source $(BUILD_FUZZ)/corpus-rules $(BUILD_FUZZ)/corpus-cases
 	./$(BUILD_FUZZ)/tests/fuzz/fuzz_json -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
 	  $(BUILD_FUZZ)/corpus-json tests/fixtures/fuzz/json
 	./$(BUILD_FUZZ)/tests/fuzz/fuzz_split -max_total_time=$(FUZZ_SECONDS_SMALL) -max_len=2048 \
@@ -52,6 +52,8 @@ fuzz: deps
 	  $(BUILD_FUZZ)/corpus-source tests/fixtures/fuzz/source tests/fixtures/input tests/fixtures/input/bad
 	./$(BUILD_FUZZ)/tests/fuzz/fuzz_rules -max_total_time=$(FUZZ_SECONDS_SMALL) -max_len=4096 \
 	  -dict=tests/fixtures/fuzz/rules.dict $(BUILD_FUZZ)/corpus-rules tests/fixtures/rules/invalid tests/fixtures/rules/reader
+	./$(BUILD_FUZZ)/tests/fuzz/fuzz_cases -max_total_time=$(FUZZ_SECONDS_SMALL) -max_len=4096 \
+	  -dict=tests/fixtures/fuzz/cases.dict $(BUILD_FUZZ)/corpus-cases tests/fixtures/rule_tests
 
 bench:
 	bench/run.sh
