@@ -1,9 +1,11 @@
 /* cli_rules.c - loading and compiling the rules a command asked for (-r PATH..., or the bundled rules/).
  * Invariant: diagnostics are printed once, here, in the project's one style (text or JSON). */
 #include <dirent.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "th_buf.h"
 #include "th_cli.h"
@@ -14,16 +16,37 @@
 #define TH_SOURCE_DIR "."
 #endif
 
+/* <dir of the running binary>/../share/trailhound/rules: where `cmake --install` puts the bundle. */
+static const char *installed_rules(void)
+{
+    static char path[4096];
+    char exe[4096];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0) {
+        return NULL;
+    }
+    exe[n] = '\0';
+    char *slash = strrchr(exe, '/');
+    if (!slash) {
+        return NULL;
+    }
+    *slash = '\0';
+    int len = snprintf(path, sizeof path, "%s/../share/trailhound/rules", exe);
+    return len > 0 && (size_t)len < sizeof path ? path : NULL;
+}
+
+/* The first that exists: $TRAILHOUND_RULES, ./rules, the installed bundle next to the binary, the source tree's
+ * rules/ (a build tree), /usr/share/trailhound/rules. */
 const char *th_cli_default_rules(void)
 {
-    static const char *const candidates[] = {"rules", TH_SOURCE_DIR "/rules", "/usr/share/trailhound/rules", NULL};
+    const char *candidates[] = {"rules", installed_rules(), TH_SOURCE_DIR "/rules", "/usr/share/trailhound/rules"};
     const char *env = getenv("TRAILHOUND_RULES");
     struct stat st;
     if (env && *env) {
         return env;
     }
-    for (size_t i = 0; candidates[i]; i++) {
-        if (stat(candidates[i], &st) == 0 && S_ISDIR(st.st_mode)) {
+    for (size_t i = 0; i < sizeof candidates / sizeof candidates[0]; i++) {
+        if (candidates[i] && stat(candidates[i], &st) == 0 && S_ISDIR(st.st_mode)) {
             return candidates[i];
         }
     }

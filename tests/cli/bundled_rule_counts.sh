@@ -11,13 +11,7 @@ command -v python3 >/dev/null || { echo "SKIP: python3 not found" >&2; exit 77; 
 
 MIN_CLOUDTRAIL=150
 MIN_K8S=60
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
-failures=0
-fail() {
-    echo "FAIL: $*" >&2
-    failures=$((failures + 1))
-}
+. "$TH_SRC/tests/cli/lib/checks.sh"
 
 (cd "$TH_SRC" && env -u TRAILHOUND_RULES "$TRAILHOUND" rules -r rules --format json >"$work/rules.json" 2>"$work/rules.err")
 rc=$?
@@ -52,9 +46,4 @@ if [ "$rc" != 0 ]; then
     fail "trailhound test --require-cases tests/rules exited $rc ($(tail -n 1 "$work/test.out"))"
 fi
 
-if [ "$failures" -ne 0 ]; then
-    echo "$failures check(s) failed" >&2
-    exit 1
-fi
-echo "bundled_rule_counts: all checks passed"
-exit 0
+finish "bundled_rule_counts: all checks passed"

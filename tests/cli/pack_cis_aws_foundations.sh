@@ -12,13 +12,7 @@ command -v python3 >/dev/null || { echo "SKIP: python3 not found" >&2; exit 77; 
 
 pack=packs/cis_aws_foundations
 cases=tests/packs/cis_aws_foundations.yaml
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
-failures=0
-fail() {
-    echo "FAIL: $*" >&2
-    failures=$((failures + 1))
-}
+. "$TH_SRC/tests/cli/lib/checks.sh"
 th() { (cd "$TH_SRC" && env -u TRAILHOUND_RULES "$TRAILHOUND" "$@"); }
 
 # 1. cases: every pack rule has a firing and a quiet case, and all pass
@@ -101,8 +95,4 @@ if got_without:
 sys.exit(0 if ok else 1)
 PY
 
-if [ "$failures" -ne 0 ]; then
-    echo "$failures check(s) failed" >&2
-    exit 1
-fi
-echo "CIS AWS Foundations pack: $(tail -n 1 "$work/test.out"); $bundle_rules bundled + $((both_rules - bundle_rules)) pack rules load cleanly; replay gives $(wc -l <"$work/expected.txt") pack detections"
+finish "CIS AWS Foundations pack: $(tail -n 1 "$work/test.out"); $bundle_rules bundled + $((both_rules - bundle_rules)) pack rules load cleanly; replay gives $(wc -l <"$work/expected.txt") pack detections"

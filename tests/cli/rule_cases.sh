@@ -8,14 +8,7 @@ set -u
 : "${TH_SRC:?TH_SRC must point to the source tree}"
 
 fx="${TH_SRC}/tests/fixtures/rule_tests"
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
-failures=0
-
-fail() {
-    echo "FAIL: $*" >&2
-    failures=$((failures + 1))
-}
+. "$TH_SRC/tests/cli/lib/checks.sh"
 
 # run NAME ARGS...: runs trailhound test from the source tree; stdout, stderr and exit code in $work/NAME.*
 run() {
@@ -120,9 +113,4 @@ expect_rc badmatch 2
 run missing tests/fixtures/rule_tests/no_such_file.yaml
 expect_rc missing 4
 
-if [ "$failures" -ne 0 ]; then
-    echo "$failures check(s) failed" >&2
-    exit 1
-fi
-echo "rule_cases: all checks passed"
-exit 0
+finish "rule_cases: all checks passed"
