@@ -67,7 +67,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
                 !strstr(jerr.text, "NUL byte in object key")) {
                 fprintf(stderr, "event %zu of case %zu is not JSON (%s at %d): %.*s\n", e, i, jerr.text, jerr.position,
                         (int)c->events[e].len, c->events[e].json);
-                abort(); /* not JSON, beyond what jansson cannot hold (huge numbers, deep nesting, NUL in a key) */
+                abort(); /* not JSON, and not one of jansson's own limits (huge numbers, deep nesting, NUL in a key) */
             }
             json_decref(j);
         }
