@@ -50,6 +50,7 @@ struct file_cfg {
     uint64_t max_record_size;
     int64_t batch_size;
     uint64_t read_size;
+    uint64_t gzip_whole_max;
 };
 
 static const struct th_opt file_options[] = {
@@ -62,6 +63,9 @@ static const struct th_opt file_options[] = {
     TH_OPT_INT("batch_size", "1024", 1, 65536, offsetof(struct file_cfg, batch_size), "records per batch (at most)"),
     TH_OPT_SIZE("read_size", "1MiB", offsetof(struct file_cfg, read_size),
                 "bytes read (after decompression) per step; memory is about read_size + max_record_size"),
+    TH_OPT_SIZE("gzip_whole_max", "32MiB", offsetof(struct file_cfg, gzip_whole_max),
+                "gzip files up to this size are inflated in one piece by libdeflate (fast, output up to 4x this "
+                "in memory); larger ones, and all with 0, stream through zlib (flat memory)"),
     TH_OPT_END,
 };
 
@@ -362,6 +366,7 @@ static bool open_next_file(struct file_src *fs, struct th_batch *b)
         fs->fe = e;
         fs->fd = fd;
         fs->gz = th_gzr_open_fd(fd, e->regular ? e->size : 0);
+        th_gzr_set_limits(fs->gz, (size_t)fs->cfg->gzip_whole_max, (size_t)fs->cfg->gzip_whole_max * 4);
         th_split_init(&fs->sp, (size_t)fs->cfg->max_record_size, FILE_MAX_WRAPPER);
         th_split_start_at(&fs->sp, fs->len);
         fs->fopen = true;
@@ -594,6 +599,10 @@ static int file_open(struct th_source *src, void *cfgp, struct th_err *err)
     }
     if (cfg->read_size < 1 || cfg->read_size > (64u << 20)) {
         th_err_add(err, TH_SEV_ERROR, TH_E_CONFIG, NULL, 0, 0, "file: option 'read_size': must be 1 byte .. 64MiB");
+        return -1;
+    }
+    if (cfg->gzip_whole_max > (1u << 30)) {
+        th_err_add(err, TH_SEV_ERROR, TH_E_CONFIG, NULL, 0, 0, "file: option 'gzip_whole_max': at most 1GiB");
         return -1;
     }
     if (cfg->max_record_size < 2 || cfg->max_record_size > (1ull << 30)) {

@@ -17,14 +17,8 @@
 
 #define GZR_IN_CHUNK (256u * 1024u)
 
-static size_t g_max_in = 32u << 20;
-static size_t g_max_out = 128u << 20;
-
-void th_gzr_set_limits(size_t max_in, size_t max_out)
-{
-    g_max_in = max_in;
-    g_max_out = max_out;
-}
+#define GZR_DEFAULT_MAX_IN (32u << 20)
+#define GZR_DEFAULT_MAX_OUT (128u << 20)
 
 enum gzr_mode { M_DETECT, M_RAW, M_WHOLE, M_STREAM, M_FAILED };
 
@@ -39,6 +33,7 @@ struct th_gzr {
     uint64_t in_base;  /* input offset of in[0] */
     bool in_eof;
     uint64_t in_total; /* bytes taken from the source */
+    size_t max_in, max_out; /* whole-member path limits (th_gzr_set_limits) */
     /* WHOLE */
     struct libdeflate_decompressor *ld;
     unsigned char *out;
@@ -70,7 +65,15 @@ struct th_gzr *th_gzr_open_fd(int fd, uint64_t size_hint)
     r->owns_in = true;
     r->in_cap = GZR_IN_CHUNK;
     r->in = th_xmalloc(r->in_cap);
+    r->max_in = GZR_DEFAULT_MAX_IN;
+    r->max_out = GZR_DEFAULT_MAX_OUT;
     return r;
+}
+
+void th_gzr_set_limits(struct th_gzr *r, size_t max_in, size_t max_out)
+{
+    r->max_in = max_in;
+    r->max_out = max_out;
 }
 
 struct th_gzr *th_gzr_open_mem(const void *p, size_t n)
@@ -83,6 +86,8 @@ struct th_gzr *th_gzr_open_mem(const void *p, size_t n)
     r->in_cap = n;
     r->in_eof = true;
     r->in_total = n;
+    r->max_in = GZR_DEFAULT_MAX_IN;
+    r->max_out = GZR_DEFAULT_MAX_OUT;
     return r;
 }
 
@@ -210,7 +215,7 @@ static int detect(struct th_gzr *r)
         return 0;
     }
     r->is_gzip = true;
-    bool small = r->fd < 0 ? r->in_len <= g_max_in : (r->size_hint > 0 && r->size_hint <= g_max_in);
+    bool small = r->fd < 0 ? r->in_len <= r->max_in : (r->size_hint > 0 && r->size_hint <= r->max_in);
     if (!small) {
         return start_stream(r);
     }
@@ -284,7 +289,7 @@ static int whole_member(struct th_gzr *r)
         guess = isize > guess ? isize : guess;
     }
     guess = guess < 65536 ? 65536 : guess;
-    guess = guess > g_max_out ? g_max_out : guess;
+    guess = guess > r->max_out ? r->max_out : guess;
     for (;;) {
         if (r->out_cap < guess) {
             free(r->out);
@@ -300,8 +305,8 @@ static int whole_member(struct th_gzr *r)
             r->out_len = out_used;
             return 0;
         }
-        if (res == LIBDEFLATE_INSUFFICIENT_SPACE && r->out_cap < g_max_out) {
-            guess = r->out_cap * 2 > g_max_out ? g_max_out : r->out_cap * 2;
+        if (res == LIBDEFLATE_INSUFFICIENT_SPACE && r->out_cap < r->max_out) {
+            guess = r->out_cap * 2 > r->max_out ? r->max_out : r->out_cap * 2;
             continue;
         }
         return start_stream(r);

@@ -31,9 +31,10 @@ uint64_t th_gzr_in_bytes(const struct th_gzr *r);
 /* TH_E_GZIP or TH_E_IO with a message naming the byte offset; TH_E_NONE when no error happened. */
 enum th_code th_gzr_error(const struct th_gzr *r, const char **msg);
 
-/* Whole-member libdeflate path limits: compressed input <= max_in, one member's output <= max_out.
- * Above them the reader streams with zlib. Defaults 32 MiB / 128 MiB; tests lower them. */
-void th_gzr_set_limits(size_t max_in, size_t max_out);
+/* Whole-member libdeflate path limits of this reader: compressed input <= max_in, one member's output <= max_out.
+ * Above them (and with max_in 0, always) the reader streams with zlib. Defaults 32 MiB / 128 MiB. Call before the
+ * first read. */
+void th_gzr_set_limits(struct th_gzr *r, size_t max_in, size_t max_out);
 
 /* Gunzips (multi-member aware) a whole buffer into out, at most max_out bytes. 0 or -1 with msg set. */
 int th_gunzip_mem(const void *p, size_t n, size_t max_out, struct th_buf *out, char *msg, size_t msglen);

@@ -11,7 +11,6 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "gz_reader.h"
 #include "th_connector.h"
 #include "th_event.h"
 #include "th_json.h"
@@ -59,11 +58,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
     }
     static const char *const read_sizes[] = {"1", "7", "64", "4096"};
     const char *read_size = read_sizes[data[0] & 3];
-    if (data[0] & 4) {
-        th_gzr_set_limits(0, 0); /* gzip through zlib streaming */
-    } else {
-        th_gzr_set_limits(32u << 20, 128u << 20); /* libdeflate whole member */
-    }
+    const char *gzip_whole_max = data[0] & 4 ? "0" : "32MiB"; /* zlib streaming, or libdeflate whole member */
     int fd = memfd_create("fuzz-input", 0);
     if (fd < 0 || write(fd, data + 1, size - 1) != (ssize_t)(size - 1)) {
         abort();
@@ -71,10 +66,10 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
     char path[64];
     snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
     struct th_kv kv[] = {{"path", path, NULL, 0, 0}, {"read_size", read_size, NULL, 0, 0},
-                         {"max_record_size", "65536", NULL, 0, 0}};
+                         {"max_record_size", "65536", NULL, 0, 0}, {"gzip_whole_max", gzip_whole_max, NULL, 0, 0}};
     struct th_err err;
     th_err_init(&err);
-    struct th_source *src = th_source_open("file", kv, 3, &err);
+    struct th_source *src = th_source_open("file", kv, 4, &err);
     if (!src) {
         abort(); /* the options are valid: opening must work */
     }

@@ -285,6 +285,29 @@ TH_TEST(test_multi_member_gzip)
     th_buf_free(&gz);
 }
 
+/* gzip_whole_max 0 (stream every gzip file through zlib, flat memory) reads the same records as the default
+ * whole-file libdeflate path; test_gz_reader.c checks each path on its own. */
+TH_TEST(test_gzip_whole_max_zero_reads_the_same_records)
+{
+    struct th_buf gz;
+    th_buf_init(&gz);
+    const char *m1 = "{\"a\":1}\n{\"b\":2}\n";
+    const char *m2 = "{\"Records\":[{\"c\":3}]}";
+    gzip_member(&gz, m1, strlen(m1));
+    gzip_member(&gz, m2, strlen(m2));
+    const char *p = write_tmp("two_members.gz", gz.data, gz.len);
+    struct run whole, stream;
+    run_path(&whole, p);
+    struct th_kv kv[] = {{"path", p, NULL, 0, 0}, {"gzip_whole_max", "0", NULL, 0, 0}, {"read_size", "3", NULL, 0, 0}};
+    run_kv(&stream, kv, 3);
+    TH_CHECK_STR(whole.recs.data, "two_members.gz:1 {\"a\":1}\ntwo_members.gz:2 {\"b\":2}\ntwo_members.gz#record=3 {\"c\":3}\n");
+    TH_CHECK_STR(stream.recs.data, whole.recs.data);
+    TH_CHECK_STR(stream.probs.data, "");
+    run_free(&whole);
+    run_free(&stream);
+    th_buf_free(&gz);
+}
+
 TH_TEST(test_truncated_gzip_reports_offset_and_keeps_records)
 {
     struct th_buf text, gz;

@@ -39,20 +39,32 @@ static enum th_code read_all(struct th_gzr *r, struct th_buf *got, const char **
     }
 }
 
+/* The whole-member limits every reader of a test gets (each_path runs a test on both paths). */
+static size_t path_max_in = 32u << 20, path_max_out = 128u << 20;
+
+static struct th_gzr *open_mem(const void *p, size_t n)
+{
+    struct th_gzr *r = th_gzr_open_mem(p, n);
+    th_gzr_set_limits(r, path_max_in, path_max_out);
+    return r;
+}
+
 static void each_path(void (*fn)(void))
 {
-    th_gzr_set_limits(32u << 20, 128u << 20); /* libdeflate whole-member path */
+    path_max_in = 32u << 20; /* libdeflate whole-member path */
+    path_max_out = 128u << 20;
     fn();
-    th_gzr_set_limits(0, 0); /* zlib streaming path */
+    path_max_in = path_max_out = 0; /* zlib streaming path */
     fn();
-    th_gzr_set_limits(32u << 20, 128u << 20);
+    path_max_in = 32u << 20;
+    path_max_out = 128u << 20;
 }
 
 TH_TEST(test_plain_bytes_pass_through_unchanged)
 {
     struct th_buf got;
     th_buf_init(&got);
-    struct th_gzr *r = th_gzr_open_mem("{\"a\":1}\n", 8);
+    struct th_gzr *r = open_mem("{\"a\":1}\n", 8);
     TH_CHECK_INT(read_all(r, &got, NULL), TH_E_NONE);
     TH_CHECK(!th_gzr_is_gzip(r));
     TH_CHECK_STR(got.data, "{\"a\":1}\n");
@@ -66,7 +78,7 @@ static void gzip_is_detected_by_magic(void)
     th_buf_init(&gz);
     th_buf_init(&got);
     gzip_member(&gz, "{\"a\":1}\n", 8);
-    struct th_gzr *r = th_gzr_open_mem(gz.data, gz.len);
+    struct th_gzr *r = open_mem(gz.data, gz.len);
     TH_CHECK_INT(read_all(r, &got, NULL), TH_E_NONE);
     TH_CHECK(th_gzr_is_gzip(r));
     TH_CHECK_STR(got.data, "{\"a\":1}\n");
@@ -89,7 +101,7 @@ static void multi_member(void)
     gzip_member(&gz, "{\"b\":2}", 7);
     gzip_member(&gz, "", 0);
     gzip_member(&gz, "{\"c\":3}", 7);
-    struct th_gzr *r = th_gzr_open_mem(gz.data, gz.len);
+    struct th_gzr *r = open_mem(gz.data, gz.len);
     TH_CHECK_INT(read_all(r, &got, NULL), TH_E_NONE);
     TH_CHECK_STR(got.data, "{\"a\":1}{\"b\":2}{\"c\":3}");
     th_gzr_close(r);
@@ -122,7 +134,7 @@ static void truncated_keeps_prefix(void)
     th_buf_init(&got);
     gzip_member(&gz, text, n);
     size_t cut = gz.len / 2;
-    struct th_gzr *r = th_gzr_open_mem(gz.data, cut);
+    struct th_gzr *r = open_mem(gz.data, cut);
     const char *msg = NULL;
     TH_CHECK_INT(read_all(r, &got, &msg), TH_E_GZIP);
     TH_CHECK(got.len > n / 4 && got.len < n);
@@ -151,7 +163,7 @@ static void corrupt_reports_offset(void)
     gzip_member(&gz, "{\"b\":2}{\"c\":3}", 14);
     gz.data[first + 12] ^= 0x5a; /* damage the second member's deflate data */
     gz.data[first + 13] ^= 0xff;
-    struct th_gzr *r = th_gzr_open_mem(gz.data, gz.len);
+    struct th_gzr *r = open_mem(gz.data, gz.len);
     const char *msg = NULL;
     TH_CHECK_INT(read_all(r, &got, &msg), TH_E_GZIP);
     TH_CHECK(got.len >= 7 && memcmp(got.data, "{\"a\":1}", 7) == 0);
@@ -173,7 +185,7 @@ static void zero_padding(void)
     th_buf_init(&got);
     gzip_member(&gz, "{}", 2);
     th_buf_append(&gz, "\0\0\0\0", 4);
-    struct th_gzr *r = th_gzr_open_mem(gz.data, gz.len);
+    struct th_gzr *r = open_mem(gz.data, gz.len);
     TH_CHECK_INT(read_all(r, &got, NULL), TH_E_NONE);
     TH_CHECK_STR(got.data, "{}");
     th_gzr_close(r);
@@ -194,7 +206,7 @@ static void trailing_garbage(void)
     gzip_member(&gz, "{}", 2);
     size_t at = gz.len;
     th_buf_append(&gz, "junk", 4);
-    struct th_gzr *r = th_gzr_open_mem(gz.data, gz.len);
+    struct th_gzr *r = open_mem(gz.data, gz.len);
     const char *msg = NULL;
     TH_CHECK_INT(read_all(r, &got, &msg), TH_E_GZIP);
     TH_CHECK_STR(got.data, "{}");
