@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fuzz_support.h"
+#include "support_render.h"
 #include "th_buf.h"
 #include "th_engine.h"
 #include "th_eval.h"

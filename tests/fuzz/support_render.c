@@ -1,6 +1,6 @@
-/* fuzz_support.c - evaluation and rendering shared by fuzz_event and fuzz_rules.
+/* support_render.c - evaluation and rendering shared by fuzz_event and fuzz_rules.
  * Invariant: every detection trailhound renders as JSON is valid JSON. */
-#include "fuzz_support.h"
+#include "support_render.h"
 
 #include <jansson.h>
 #include <stdio.h>

@@ -1,6 +1,6 @@
-/* fuzz_support.h - what several fuzz targets share. */
-#ifndef TH_FUZZ_SUPPORT_H
-#define TH_FUZZ_SUPPORT_H
+/* support_render.h - what several fuzz targets share. */
+#ifndef TH_SUPPORT_RENDER_H
+#define TH_SUPPORT_RENDER_H
 
 #include "th_eval.h"
 
