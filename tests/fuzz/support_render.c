@@ -20,7 +20,7 @@ void fuzz_evaluate_and_render(struct th_eval_ctx *ctx, const struct th_ruleset *
         text.len = js.len = 0;
         th_detection_render(ctx, rs, matched[i], ev, "fuzz", &text, &js);
         json_error_t jerr;
-        json_t *j = json_loadb(js.data, js.len, 0, &jerr);
+        json_t *j = json_loadb(js.data, js.len, JSON_ALLOW_NUL, &jerr); /* an escaped NUL from the event is valid */
         if (!j) {
             fprintf(stderr, "invalid detection JSON (%s): %.*s\n", jerr.text, (int)js.len, js.data);
             abort();
