@@ -2,8 +2,9 @@
  * The input is decoded as a record (source detected by content); a decoded event then has every registered field
  * of its source extracted (with index and key arguments where the field takes them), is evaluated against the
  * whole bundled rule set with --match all, and every match is rendered as text and JSON. Besides crashes and
- * sanitizer reports it checks two invariants: a field read twice gives the same answer (the per-event cache agrees
- * with the extractor), and every JSON detection is valid JSON (jansson parses it). */
+ * sanitizer reports it checks two invariants: a field read through its cache slot, read again (served from the
+ * cache) and read without a slot renders the same all three times (cache and extractor agree), and every JSON
+ * detection is valid JSON (jansson parses it). */
 #include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,44 +58,69 @@ static void init(void)
     th_arena_init(&scratch);
 }
 
-/* Extracts ref twice (the second read may come from the cache) and insists on the same rendering. */
-static void read_twice(struct th_event *ev, const struct th_fieldref *ref, struct th_buf *a, struct th_buf *b)
+static void render(struct th_event *ev, const struct th_fieldref *ref, struct th_buf *out, int *present)
 {
     struct th_val v;
-    a->len = b->len = 0;
-    int p1 = th_event_get(ev, ref, &v);
-    if (p1) {
-        th_val_format(&v, a);
-    }
-    int p2 = th_event_get(ev, ref, &v);
-    if (p2) {
-        th_val_format(&v, b);
-    }
-    if (p1 != p2 || a->len != b->len || (a->len && memcmp(a->data, b->data, a->len) != 0)) {
-        abort(); /* the same field gave two answers for one event */
+    out->len = 0;
+    *present = th_event_get(ev, ref, &v);
+    if (*present) {
+        th_val_format(&v, out);
     }
 }
 
+static bool same(const struct th_buf *a, int pa, const struct th_buf *b, int pb)
+{
+    return pa == pb && a->len == b->len && (a->len == 0 || memcmp(a->data, b->data, a->len) == 0);
+}
+
+/* Reads ref three times: through its cache slot (extracts and fills it), through the slot again (served from the
+ * cache) and without a slot (the extractor alone); all three must render the same. */
+static void read_thrice(struct th_event *ev, struct th_fieldref *ref, uint16_t slot, struct th_buf b[3])
+{
+    int p[3];
+    ref->slot = slot;
+    render(ev, ref, &b[0], &p[0]);
+    render(ev, ref, &b[1], &p[1]);
+    ref->slot = TH_NO_SLOT;
+    render(ev, ref, &b[2], &p[2]);
+    if (!same(&b[0], p[0], &b[1], p[1]) || !same(&b[0], p[0], &b[2], p[2])) {
+        abort(); /* the cache and the extractor disagree, or the extractor is not deterministic */
+    }
+}
+
+/* Every field of the event's source, with index arguments 0..2 and a few key arguments, through its own cache. */
 static void every_field(struct th_event *ev)
 {
     static const char *const keys[] = {"/eventName", "/userIdentity/arn", "/requestParameters", "/a~1b/0", "x",
                                        "name", ""};
-    struct th_buf a, b;
-    th_buf_init(&a);
-    th_buf_init(&b);
+    static struct th_fcache cache;
+    static bool cache_ready;
+    const size_t per_field = 1 + 3 + sizeof keys / sizeof keys[0];
+    if (!cache_ready) {
+        th_fcache_init(&cache, (uint32_t)(th_field_count() * per_field));
+        cache_ready = true;
+    }
+    th_fcache_next(&cache);
+    struct th_fcache *saved = ev->cache;
+    ev->cache = &cache;
+    struct th_buf b[3];
+    for (int i = 0; i < 3; i++) {
+        th_buf_init(&b[i]);
+    }
     for (size_t id = 0; id < th_field_count(); id++) {
         const struct th_field_def *def = th_field_by_id((uint16_t)id);
         if (!(def->sources & TH_SRC_MASK(ev->kind))) {
             continue;
         }
+        uint16_t slot = (uint16_t)(id * per_field);
         struct th_fieldref ref = {(uint16_t)id, TH_NO_SLOT, -1, NULL, 0};
         if (!(def->flags & TH_FF_ARG_REQUIRED)) {
-            read_twice(ev, &ref, &a, &b);
+            read_thrice(ev, &ref, slot, b);
         }
         if (def->flags & TH_FF_ARG_INDEX) {
             for (int32_t i = 0; i < 3; i++) {
                 ref.index = i;
-                read_twice(ev, &ref, &a, &b);
+                read_thrice(ev, &ref, (uint16_t)(slot + 1 + i), b);
             }
             ref.index = -1;
         }
@@ -102,12 +128,14 @@ static void every_field(struct th_event *ev)
             for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
                 ref.key = keys[k];
                 ref.keylen = (uint32_t)strlen(keys[k]);
-                read_twice(ev, &ref, &a, &b);
+                read_thrice(ev, &ref, (uint16_t)(slot + 4 + k), b);
             }
         }
     }
-    th_buf_free(&a);
-    th_buf_free(&b);
+    for (int i = 0; i < 3; i++) {
+        th_buf_free(&b[i]);
+    }
+    ev->cache = saved;
 }
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
