@@ -16,7 +16,8 @@
 #define TH_SOURCE_DIR "."
 #endif
 
-/* <dir of the running binary>/../share/trailhound/rules: where `cmake --install` puts the bundle. */
+/* <prefix>/share/trailhound/rules for a binary at <prefix>/bin/trailhound: where `cmake --install` puts the
+ * bundle. Built from the binary's resolved path (/proc/self/exe), so no '..' shows in rule locations. */
 static const char *installed_rules(void)
 {
     static char path[4096];
@@ -31,7 +32,12 @@ static const char *installed_rules(void)
         return NULL;
     }
     *slash = '\0';
-    int len = snprintf(path, sizeof path, "%s/../share/trailhound/rules", exe);
+    char *slash2 = strrchr(exe, '/'); /* <prefix>/bin -> <prefix> */
+    if (!slash2) {
+        return NULL;
+    }
+    *slash2 = '\0';
+    int len = snprintf(path, sizeof path, "%s/share/trailhound/rules", exe[0] ? exe : "");
     return len > 0 && (size_t)len < sizeof path ? path : NULL;
 }
 

@@ -42,11 +42,13 @@ static void usage(FILE *f)
             "      --no-rules            decode and count only\n"
             "      --skip-invalid-rules  run with the rules that compile, instead of refusing to start\n"
             "  -f, --format text|json    detection format on stdout (default text)\n"
-            "  -o, --output PATH         also append detections as JSON lines to PATH (repeatable; '-' = stdout only)\n"
+            "  -o, --output PATH         append detections as JSON lines to PATH instead of printing them (repeatable;\n"
+            "                            add -o - to print them on stdout as well)\n"
             "  -m, --match all|first     every matching rule fires (default), or only the first (Falco's default)\n"
             "  -p, --min-priority P      ignore rules less severe than P (emergency ... debug)\n"
             "      --source S            auto (default), aws_cloudtrail or k8s_audit\n"
-            "      --max-record-size N   reject records larger than N bytes (default 4MiB; suffixes KiB MiB)\n"
+            "      --max-record-size N   reject records larger than N bytes (default 4MiB; K/KiB, M/MiB, G/GiB = 1024s,\n"
+            "                            KB, MB, GB = 1000s; fractions like 1.5MiB)\n"
             "      --max-depth N         reject JSON nested deeper than N (default 128)\n"
             "      --stats               print per-rule evaluations, matches and time\n"
             "      --progress / --no-progress   progress line on stderr (default: when stderr is a terminal)\n"
@@ -169,11 +171,30 @@ static int parse_args(int argc, char **argv, struct replay_args *a)
     return 0;
 }
 
-static void print_summary(const struct replay_args *a, const struct th_replay_summary *s,
+/* Which rules ran, so a user can tell the installed bundle from a ./rules folder or a -r list. */
+static void print_rules_line(const struct replay_args *a, const struct th_ruleset *rs)
+{
+    if (!rs) {
+        fprintf(stderr, "rules       none (--no-rules)\n");
+        return;
+    }
+    fprintf(stderr, "rules       %zu from ", th_ruleset_count(rs));
+    if (a->nrules == 0) {
+        fprintf(stderr, "%s (default)\n", th_cli_default_rules());
+        return;
+    }
+    for (size_t i = 0; i < a->nrules; i++) {
+        fprintf(stderr, "%s%s", i ? ", " : "", a->rules[i]);
+    }
+    fprintf(stderr, "\n");
+}
+
+static void print_summary(const struct replay_args *a, const struct th_ruleset *rs, const struct th_replay_summary *s,
                           const struct problem_printer *pp)
 {
     double secs = (double)s->elapsed_ns / 1e9;
     fprintf(stderr, "== trailhound replay summary ==\n");
+    print_rules_line(a, rs);
     fprintf(stderr, "inputs      %llu files, %.1f MB read\n", (unsigned long long)s->files, (double)s->bytes / 1e6);
     fprintf(stderr, "records     %llu\n", (unsigned long long)s->records);
     fprintf(stderr, "decoded     %llu (aws_cloudtrail %llu, k8s_audit %llu)\n", (unsigned long long)s->decoded,
@@ -276,6 +297,10 @@ static int open_outputs(const struct replay_args *a, struct th_output **outs, si
         if (!o) {
             th_cli_print_diags(&err, 0);
             th_err_free(&err);
+            for (size_t k = 0; k < *nouts; k++) {
+                th_output_close(outs[k]);
+            }
+            *nouts = 0;
             return -1;
         }
         outs[(*nouts)++] = o;
@@ -305,7 +330,7 @@ int th_cmd_replay(int argc, char **argv)
     }
     if (open_outputs(&a, outs, &nouts) != 0) {
         th_ruleset_free(rs);
-        return TH_EXIT_USAGE;
+        return TH_EXIT_RUNTIME; /* an output that cannot be opened is an output failure */
     }
     struct problem_printer pp = {0, 0, a.all_problems};
     struct th_replay_opts o = {
@@ -330,7 +355,7 @@ int th_cmd_replay(int argc, char **argv)
     int rc = th_replay_run(&o, &s, &ctx, &err);
     th_cli_print_diags(&err, 0);
     if (!a.quiet) {
-        print_summary(&a, &s, &pp);
+        print_summary(&a, rs, &s, &pp);
     }
     if (a.stats && ctx) {
         print_stats(rs, ctx);

@@ -11,8 +11,9 @@
 static void usage(FILE *f)
 {
     fprintf(f, "usage: trailhound validate [-r PATH]... [--diagnostics text|json] [--explain] [--dump-conditions]\n"
+               "                          [PATH]...\n"
                "Loads and compiles rules files (default: the bundled rules) and reports every error and warning\n"
-               "as file:line:col with the rule and a caret.\n"
+               "as file:line:col with the rule and a caret. PATH arguments are rules paths, as with -r.\n"
                "  -r, --rules PATH       rules file or directory (repeatable, loaded in order)\n"
                "      --diagnostics F    text (default, on stderr) or json (an array on stdout)\n"
                "      --explain          list rules evaluated for every event of their source, and why\n"
@@ -52,16 +53,31 @@ int th_cmd_validate(int argc, char **argv)
     while ((c = getopt_long(argc, argv, "r:h", longopts, NULL)) != -1) {
         switch (c) {
         case 'r':
-            if (nrules < 64) {
-                rules[nrules++] = optarg;
+            if (nrules == 64) {
+                fprintf(stderr, "trailhound validate: too many rules paths (64 at most)\n");
+                return TH_EXIT_USAGE;
             }
+            rules[nrules++] = optarg;
             break;
-        case 1: json = strcmp(optarg, "json") == 0; break;
+        case 1:
+            if (strcmp(optarg, "json") != 0 && strcmp(optarg, "text") != 0) {
+                fprintf(stderr, "trailhound validate: --diagnostics: '%s' is not text or json\n", optarg);
+                return TH_EXIT_USAGE;
+            }
+            json = strcmp(optarg, "json") == 0;
+            break;
         case 2: do_explain = 1; break;
         case 3: dump = 1; break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return TH_EXIT_USAGE;
         }
+    }
+    for (int i = optind; i < argc; i++) { /* `validate my_rules.yaml` means -r my_rules.yaml */
+        if (nrules == 64) {
+            fprintf(stderr, "trailhound validate: too many rules paths (64 at most)\n");
+            return TH_EXIT_USAGE;
+        }
+        rules[nrules++] = argv[i];
     }
     struct th_err err;
     th_err_init(&err);

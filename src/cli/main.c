@@ -21,7 +21,7 @@ static void usage(FILE *f)
     for (const struct th_command *c = commands; c->name; c++) {
         fprintf(f, "  %-10s %s\n", c->name, c->help);
     }
-    fprintf(f, "\nRun 'trailhound COMMAND --help' for a command's options.\n");
+    fprintf(f, "\nRun 'trailhound COMMAND --help' (or 'trailhound help COMMAND') for a command's options.\n");
 }
 
 int th_cmd_version(int argc, char **argv)
@@ -34,6 +34,18 @@ int th_cmd_version(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    if (argc >= 3 && !strcmp(argv[1], "help")) {
+        /* `trailhound help COMMAND` is `trailhound COMMAND --help` */
+        for (const struct th_command *c = commands; c->name; c++) {
+            if (!strcmp(argv[2], c->name)) {
+                char *args[] = {argv[2], "--help", NULL};
+                return c->fn(2, args);
+            }
+        }
+        fprintf(stderr, "trailhound: unknown command '%s'\n", argv[2]);
+        usage(stderr);
+        return TH_EXIT_USAGE;
+    }
     if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
         usage(argc < 2 ? stderr : stdout);
         return argc < 2 ? TH_EXIT_USAGE : 0;

@@ -17,7 +17,7 @@ cmake --install "$TH_BUILD" --prefix "$prefix" >"$work/install.log" 2>&1 ||
 
 for f in bin/trailhound share/trailhound/rules/cloudtrail/00_macros.yaml share/trailhound/rules/k8s_audit/00_macros.yaml \
     share/trailhound/packs/cis_aws_foundations/cis_monitoring.yaml share/doc/trailhound/README.md \
-    share/doc/trailhound/DETECTIONS.md; do
+    share/doc/trailhound/DETECTIONS.md share/doc/trailhound/DEPLOY.md; do
     [ -e "$prefix/$f" ] || fail "not installed: $f"
 done
 
@@ -27,6 +27,9 @@ rule_count() { sed -n 's/^\([0-9]*\) rules,.*/\1/p' "$1"; }
 
 # the default rule set of the installed binary is the installed bundle
 th_installed validate >"$work/v1.out" 2>&1 || fail "installed validate failed: $(tail -3 "$work/v1.out")"
+th_installed rules --format json >"$work/rules.json" 2>/dev/null || fail "installed rules --format json failed"
+grep -q "\"file\": \"$prefix/share/trailhound/rules/cloudtrail/" "$work/rules.json" ||
+    fail "installed rules are not located under $prefix/share/trailhound/rules (no '..' either): $(grep -o '"file": "[^"]*"' "$work/rules.json" | head -1)"
 (cd "$TH_SRC" && env -u TRAILHOUND_RULES "$TRAILHOUND" validate -r rules) >"$work/src.out" 2>&1
 [ "$(rule_count "$work/v1.out")" = "$(rule_count "$work/src.out")" ] ||
     fail "installed default set has $(rule_count "$work/v1.out") rules, the source bundle $(rule_count "$work/src.out")"

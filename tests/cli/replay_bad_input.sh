@@ -24,7 +24,7 @@ run_case() {
     local why=""
     "$TRAILHOUND" replay --no-rules "$@" "$bad" "$good" >"$work/out" 2>"$work/err"
     local rc=$?
-    grep -v '^\(== \|inputs \|records \|decoded \|rejected \|input errors \|skipped \|time \)' "$work/err" >"$work/problems"
+    grep -v '^\(== \|rules  \|inputs \|records \|decoded \|rejected \|input errors \|skipped \|time \)' "$work/err" >"$work/problems"
     [ "$rc" -eq 0 ] || why="$why; exit code $rc, expected 0"
     [ "$(cat "$work/problems")" = "$want" ] || why="$why; problem lines differ"
     grep -qx "decoded     ${decoded} (.*)" "$work/err" || why="$why; decoded count is not ${decoded}"
